@@ -1,0 +1,1 @@
+namespace Neurone.Kernels; internal static class Placeholder {}
