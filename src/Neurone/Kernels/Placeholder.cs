@@ -1,1 +1,0 @@
-namespace Neurone.Kernels; internal static class Placeholder {}
