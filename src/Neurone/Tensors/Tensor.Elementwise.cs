@@ -1,25 +1,72 @@
 using System.Numerics.Tensors;
+using Neurone.Autograd;
 
 namespace Neurone.Tensors;
 
 public sealed partial class Tensor
 {
     // Binary ops follow NumPy broadcasting: shapes align at the last dimension; sizes match or are 1.
+    // Each op's backward sits right under its value; SumTo folds a broadcast gradient back to an input.
 
     /// <summary>Elementwise sum with broadcasting.</summary>
-    public static Tensor Add(Tensor a, Tensor b) => Broadcasting.Apply<AddOp>("add", a, b);
+    public static Tensor Add(Tensor a, Tensor b)
+    {
+        var r = Broadcasting.Apply<AddOp>("add", a, b);
+        return Graph.Record(r, "add", [a, b], g => [g.SumTo(a.shape), g.SumTo(b.shape)]);
+    }
+
     /// <summary>Elementwise difference with broadcasting.</summary>
-    public static Tensor Sub(Tensor a, Tensor b) => Broadcasting.Apply<SubOp>("sub", a, b);
+    public static Tensor Sub(Tensor a, Tensor b)
+    {
+        var r = Broadcasting.Apply<SubOp>("sub", a, b);
+        return Graph.Record(r, "sub", [a, b], g => [g.SumTo(a.shape), b.RequiresGrad ? g.SumTo(b.shape).Neg() : null]);
+    }
+
     /// <summary>Elementwise product with broadcasting.</summary>
-    public static Tensor Mul(Tensor a, Tensor b) => Broadcasting.Apply<MulOp>("mul", a, b);
+    public static Tensor Mul(Tensor a, Tensor b)
+    {
+        var r = Broadcasting.Apply<MulOp>("mul", a, b);
+        return Graph.Record(r, "mul", [a, b], g => [
+            a.RequiresGrad ? (g * b).SumTo(a.shape) : null,
+            b.RequiresGrad ? (g * a).SumTo(b.shape) : null]);
+    }
+
     /// <summary>Elementwise quotient with broadcasting.</summary>
-    public static Tensor Div(Tensor a, Tensor b) => Broadcasting.Apply<DivOp>("div", a, b);
-    /// <summary>Elementwise power a^b with broadcasting.</summary>
-    public static Tensor Pow(Tensor a, Tensor b) => Broadcasting.Apply<PowOp>("pow", a, b);
-    /// <summary>Elementwise maximum with broadcasting (NaN wins, as in PyTorch).</summary>
-    public static Tensor Maximum(Tensor a, Tensor b) => Broadcasting.Apply<MaxOp>("maximum", a, b);
-    /// <summary>Elementwise minimum with broadcasting (NaN wins, as in PyTorch).</summary>
-    public static Tensor Minimum(Tensor a, Tensor b) => Broadcasting.Apply<MinOp>("minimum", a, b);
+    public static Tensor Div(Tensor a, Tensor b)
+    {
+        var r = Broadcasting.Apply<DivOp>("div", a, b);
+        return Graph.Record(r, "div", [a, b], g => [
+            a.RequiresGrad ? (g / b).SumTo(a.shape) : null,
+            b.RequiresGrad ? (g * r / b).SumTo(b.shape).Neg() : null]);
+    }
+
+    /// <summary>Elementwise power aᵇ with broadcasting.</summary>
+    public static Tensor Pow(Tensor a, Tensor b)
+    {
+        var r = Broadcasting.Apply<PowOp>("pow", a, b);
+        return Graph.Record(r, "pow", [a, b], g => [
+            a.RequiresGrad ? (g * b * Pow(a, b - 1f)).SumTo(a.shape) : null,
+            b.RequiresGrad ? (g * r * a.Log()).SumTo(b.shape) : null]);
+    }
+
+    /// <summary>Elementwise maximum with broadcasting (NaN wins, as in PyTorch; ties share the gradient).</summary>
+    public static Tensor Maximum(Tensor a, Tensor b) => Extremum<MaxOp>("maximum", a, b);
+
+    /// <summary>Elementwise minimum with broadcasting (NaN wins, as in PyTorch; ties share the gradient).</summary>
+    public static Tensor Minimum(Tensor a, Tensor b) => Extremum<MinOp>("minimum", a, b);
+
+    static Tensor Extremum<TOp>(string name, Tensor a, Tensor b) where TOp : IBinaryOp
+    {
+        var r = Broadcasting.Apply<TOp>(name, a, b);
+        return Graph.Record(r, name, [a, b], g =>
+        {
+            // Where a and b tie, each gets half, as PyTorch does.
+            var share = (Eq(a, r) + Eq(b, r).Neg() + 1f) * 0.5f;
+            return [(g * share).SumTo(a.shape), (g * (1f - share)).SumTo(b.shape)];
+        });
+    }
+
+    // Comparisons are not differentiable: their results never require grad.
 
     /// <summary>1 where a == b, else 0.</summary>
     public static Tensor Eq(Tensor a, Tensor b) => Broadcasting.Apply<EqOp>("eq", a, b);
@@ -34,54 +81,6 @@ public sealed partial class Tensor
     /// <summary>1 where a ≤ b, else 0.</summary>
     public static Tensor Le(Tensor a, Tensor b) => Broadcasting.Apply<LeOp>("le", a, b);
 
-    public static Tensor operator +(Tensor a, Tensor b) => Add(a, b);
-    public static Tensor operator -(Tensor a, Tensor b) => Sub(a, b);
-    public static Tensor operator *(Tensor a, Tensor b) => Mul(a, b);
-    public static Tensor operator /(Tensor a, Tensor b) => Div(a, b);
-    public static Tensor operator +(Tensor a, float b) => Map(a, b, static (x, s, d) => TensorPrimitives.Add(x, s, d));
-    public static Tensor operator +(float a, Tensor b) => b + a;
-    public static Tensor operator -(Tensor a, float b) => Map(a, b, static (x, s, d) => TensorPrimitives.Subtract(x, s, d));
-    public static Tensor operator -(float a, Tensor b) => Map(b, a, static (x, s, d) => TensorPrimitives.Subtract(s, x, d));
-    public static Tensor operator *(Tensor a, float b) => Map(a, b, static (x, s, d) => TensorPrimitives.Multiply(x, s, d));
-    public static Tensor operator *(float a, Tensor b) => b * a;
-    public static Tensor operator /(Tensor a, float b) => Map(a, b, static (x, s, d) => TensorPrimitives.Divide(x, s, d));
-    public static Tensor operator /(float a, Tensor b) => Map(b, a, static (x, s, d) => TensorPrimitives.Divide(s, x, d));
-    public static Tensor operator -(Tensor a) => a.Neg();
-
-    /// <summary>−x.</summary>
-    public Tensor Neg() => Map(this, static (x, d) => TensorPrimitives.Negate(x, d));
-    /// <summary>eˣ.</summary>
-    public Tensor Exp() => Map(this, static (x, d) => TensorPrimitives.Exp(x, d));
-    /// <summary>Natural logarithm (−∞ at 0, NaN below).</summary>
-    public Tensor Log() => Map(this, static (x, d) => TensorPrimitives.Log(x, d));
-    /// <summary>Square root (NaN below 0).</summary>
-    public Tensor Sqrt() => Map(this, static (x, d) => TensorPrimitives.Sqrt(x, d));
-    /// <summary>|x|.</summary>
-    public Tensor Abs() => Map(this, static (x, d) => TensorPrimitives.Abs(x, d));
-    /// <summary>Hyperbolic tangent.</summary>
-    public Tensor Tanh() => Map(this, static (x, d) => TensorPrimitives.Tanh(x, d));
-    /// <summary>1 / (1 + e⁻ˣ).</summary>
-    public Tensor Sigmoid() => Map(this, static (x, d) => TensorPrimitives.Sigmoid(x, d));
-    /// <summary>max(x, 0).</summary>
-    public Tensor Relu() => Map(this, 0f, static (x, s, d) => TensorPrimitives.Max(x, s, d));
-    /// <summary>x².</summary>
-    public Tensor Square() => Map(this, static (x, d) => TensorPrimitives.Multiply(x, x, d));
-    /// <summary>xᵖ for a scalar exponent.</summary>
-    public Tensor Pow(float exponent) => Map(this, exponent, static (x, s, d) => TensorPrimitives.Pow(x, s, d));
-    /// <summary>max(x, value) elementwise.</summary>
-    public Tensor Maximum(float value) => Map(this, value, static (x, s, d) => TensorPrimitives.Max(x, s, d));
-    /// <summary>min(x, value) elementwise.</summary>
-    public Tensor Minimum(float value) => Map(this, value, static (x, s, d) => TensorPrimitives.Min(x, s, d));
-
-    /// <summary>Limits every element to [min, max].</summary>
-    public Tensor Clamp(float min, float max)
-    {
-        if (min > max) throw new ArgumentException($"clamp: expected min ≤ max, got min {min} and max {max}.");
-        var r = Maximum(min);
-        TensorPrimitives.Min(r.AsReadOnlySpan(), max, r.AsSpan());
-        return r;
-    }
-
     /// <summary>1 where x == value, else 0.</summary>
     public Tensor Eq(float value) => Eq(this, Scalar(value));
     /// <summary>1 where x &gt; value, else 0.</summary>
@@ -93,20 +92,45 @@ public sealed partial class Tensor
     /// <summary>1 where x ≤ value, else 0.</summary>
     public Tensor Le(float value) => Le(this, Scalar(value));
 
-    delegate void SpanMap(ReadOnlySpan<float> x, Span<float> d);
-    delegate void SpanScalarMap(ReadOnlySpan<float> x, float s, Span<float> d);
+    public static Tensor operator +(Tensor a, Tensor b) => Add(a, b);
+    public static Tensor operator -(Tensor a, Tensor b) => Sub(a, b);
+    public static Tensor operator *(Tensor a, Tensor b) => Mul(a, b);
+    public static Tensor operator /(Tensor a, Tensor b) => Div(a, b);
+    public static Tensor operator -(Tensor a) => a.Neg();
 
-    static Tensor Map(Tensor a, SpanMap f)
+    public static Tensor operator +(Tensor a, float s)
     {
-        var r = new Tensor(a.shape);
-        f(a.AsReadOnlySpan(), r.AsSpan());
-        return r;
+        var r = Map(a, s, static (x, v, d) => TensorPrimitives.Add(x, v, d));
+        return Graph.Record(r, "add_scalar", [a], g => [g]);
     }
 
-    static Tensor Map(Tensor a, float s, SpanScalarMap f)
+    public static Tensor operator +(float s, Tensor a) => a + s;
+
+    public static Tensor operator -(Tensor a, float s) => a + (-s);
+
+    public static Tensor operator -(float s, Tensor a)
     {
-        var r = new Tensor(a.shape);
-        f(a.AsReadOnlySpan(), s, r.AsSpan());
-        return r;
+        var r = Map(a, s, static (x, v, d) => TensorPrimitives.Subtract(v, x, d));
+        return Graph.Record(r, "rsub_scalar", [a], g => [g.Neg()]);
+    }
+
+    public static Tensor operator *(Tensor a, float s)
+    {
+        var r = Map(a, s, static (x, v, d) => TensorPrimitives.Multiply(x, v, d));
+        return Graph.Record(r, "mul_scalar", [a], g => [g * s]);
+    }
+
+    public static Tensor operator *(float s, Tensor a) => a * s;
+
+    public static Tensor operator /(Tensor a, float s)
+    {
+        var r = Map(a, s, static (x, v, d) => TensorPrimitives.Divide(x, v, d));
+        return Graph.Record(r, "div_scalar", [a], g => [g / s]);
+    }
+
+    public static Tensor operator /(float s, Tensor a)
+    {
+        var r = Map(a, s, static (x, v, d) => TensorPrimitives.Divide(v, x, d));
+        return Graph.Record(r, "rdiv_scalar", [a], g => [(g * r / a).Neg()]);
     }
 }

@@ -1,3 +1,5 @@
+using Neurone.Autograd;
+
 namespace Neurone.Tensors;
 
 public sealed partial class Tensor
@@ -30,7 +32,14 @@ public sealed partial class Tensor
         }
         else if (known != Count)
             throw new ArgumentException($"reshape: cannot view shape {Shapes.Format(shape)} ({Count} elements) as {Shapes.Format(newShape)} ({known} elements).");
-        return new Tensor(storage, offset, resolved);
+        return ViewAs(resolved, "reshape");
+    }
+
+    /// <summary>A view with another shape of the same element count; the gradient is reshaped back.</summary>
+    Tensor ViewAs(int[] newShape, string name)
+    {
+        var v = new Tensor(storage, offset, newShape);
+        return Graph.Record(v, name, [this], g => [g.Reshape(shape)]);
     }
 
     /// <summary>Same as <see cref="Reshape"/>, under PyTorch's other name.</summary>
@@ -51,7 +60,7 @@ public sealed partial class Tensor
         for (int i = 0; i < s; i++) result[i] = shape[i];
         result[s] = merged;
         for (int i = e + 1; i < Rank; i++) result[i - (e - s)] = shape[i];
-        return new Tensor(storage, offset, result);
+        return ViewAs(result, "flatten");
     }
 
     /// <summary>Inserts a dimension of size 1 at <paramref name="dim"/> (a view).</summary>
@@ -61,7 +70,7 @@ public sealed partial class Tensor
         if (d < 0 || d > Rank) throw new ArgumentOutOfRangeException(nameof(dim), $"unsqueeze: dimension {dim} is out of range for shape {Shapes.Format(shape)}.");
         var result = new List<int>(shape);
         result.Insert(d, 1);
-        return new Tensor(storage, offset, result.ToArray());
+        return ViewAs(result.ToArray(), "unsqueeze");
     }
 
     /// <summary>Removes dimension <paramref name="dim"/>, which must have size 1 (a view).</summary>
@@ -71,7 +80,7 @@ public sealed partial class Tensor
         if (shape[d] != 1) throw new ArgumentException($"squeeze: dimension {dim} of shape {Shapes.Format(shape)} has size {shape[d]}, expected 1.");
         var result = new List<int>(shape);
         result.RemoveAt(d);
-        return new Tensor(storage, offset, result.ToArray());
+        return ViewAs(result.ToArray(), "squeeze");
     }
 
     /// <summary>
@@ -86,7 +95,13 @@ public sealed partial class Tensor
         int rowSize = shape[0] == 0 ? 0 : Count / shape[0];
         var result = (int[])shape.Clone();
         result[0] = count;
-        return new Tensor(storage, offset + start * rowSize, result);
+        var v = new Tensor(storage, offset + start * rowSize, result);
+        return Graph.Record(v, "slice", [this], g =>
+        {
+            var full = new Tensor(shape);
+            g.AsReadOnlySpan().CopyTo(full.AsSpan().Slice(start * rowSize, count * rowSize));
+            return [full];
+        });
     }
 
     /// <summary>Row <paramref name="index"/> along dimension 0, one rank lower, as a view.</summary>
@@ -95,8 +110,7 @@ public sealed partial class Tensor
         if (Rank == 0) throw new InvalidOperationException("row: a scalar has no rows.");
         int i = index < 0 ? index + shape[0] : index;
         if (i < 0 || i >= shape[0]) throw new ArgumentOutOfRangeException(nameof(index), $"row: {index} is out of range for shape {Shapes.Format(shape)}.");
-        int rowSize = Count / shape[0];
-        return new Tensor(storage, offset + i * rowSize, shape[1..]);
+        return Slice(i, 1).Squeeze(0);
     }
 
     /// <summary>
@@ -119,7 +133,20 @@ public sealed partial class Tensor
             if ((uint)r >= (uint)n) throw new ArgumentOutOfRangeException(nameof(rows), $"gather_rows: row index {r} at position {i} is out of range for shape {Shapes.Format(shape)}.");
             src.Slice(r * rowSize, rowSize).CopyTo(dst.Slice(i * rowSize, rowSize));
         }
-        return t;
+        int[] picked = rows.ToArray();
+        return Graph.Record(t, "gather_rows", [this], g =>
+        {
+            // Rows picked twice receive the sum of both gradients.
+            var full = new Tensor(shape);
+            var gs = g.AsReadOnlySpan();
+            var fs = full.AsSpan();
+            for (int i = 0; i < picked.Length; i++)
+            {
+                var target = fs.Slice(picked[i] * rowSize, rowSize);
+                System.Numerics.Tensors.TensorPrimitives.Add(target, gs.Slice(i * rowSize, rowSize), target);
+            }
+            return [full];
+        });
     }
 
     /// <summary>Joins tensors along <paramref name="axis"/>; all other dimensions must agree.</summary>
@@ -155,7 +182,26 @@ public sealed partial class Tensor
             for (int o = 0; o < outer; o++) src.Slice(o * block, block).CopyTo(dst.Slice(o * rowOut + at, block));
             at += block;
         }
-        return r;
+        var inputs = tensors.ToArray();
+        return Graph.Record(r, "concat", inputs, g =>
+        {
+            var grads = new Tensor?[inputs.Length];
+            var gs = g.AsReadOnlySpan();
+            int from = 0;
+            for (int n = 0; n < inputs.Length; n++)
+            {
+                int block = inputs[n].shape[ax] * inner;
+                if (inputs[n].RequiresGrad)
+                {
+                    var part = new Tensor(inputs[n].shape);
+                    var ps = part.AsSpan();
+                    for (int o = 0; o < outer; o++) gs.Slice(o * rowOut + from, block).CopyTo(ps.Slice(o * block, block));
+                    grads[n] = part;
+                }
+                from += block;
+            }
+            return grads;
+        });
     }
 
     /// <summary>Joins tensors along a new dimension <paramref name="axis"/> (PyTorch's <c>stack</c>).</summary>
@@ -189,7 +235,9 @@ public sealed partial class Tensor
         }
         var t = new Tensor(result);
         StridedCopy(AsReadOnlySpan(), strides, result, t.AsSpan());
-        return t;
+        var inverse = new int[Rank];
+        for (int i = 0; i < Rank; i++) inverse[Shapes.Axis("permute", dims[i], shape)] = i;
+        return Graph.Record(t, "permute", [this], g => [g.Permute(inverse)]);
     }
 
     /// <summary>A copy with dimensions <paramref name="dim0"/> and <paramref name="dim1"/> swapped.</summary>
@@ -208,7 +256,7 @@ public sealed partial class Tensor
         if (Rank != 2) throw new InvalidOperationException($"t: expected a 2-D tensor, got shape {Shapes.Format(shape)}.");
         var r = new Tensor(shape[1], shape[0]);
         Kernels.Transpose.Copy(AsReadOnlySpan(), shape[0], shape[1], r.AsSpan());
-        return r;
+        return Graph.Record(r, "t", [this], g => [g.T()]);
     }
 
     /// <summary>Writes src (read with the given strides over <paramref name="outShape"/>) to dst in row-major order.</summary>

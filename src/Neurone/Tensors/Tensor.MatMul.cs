@@ -1,3 +1,4 @@
+using Neurone.Autograd;
 using Neurone.Kernels;
 
 namespace Neurone.Tensors;
@@ -54,10 +55,43 @@ public sealed partial class Tensor
                     av.Slice(i * strideA, m * k), lda, bv.Slice(i * strideB, k * n), ldb, 0f, c.Slice(i * m * n, m * n), n);
         }
 
+        Graph.Record(result, "matmul", [a2, b2], g => MatMulBackward(a2, b2, g, transposeA, transposeB));
         if (aVector && bVector) return result.Reshape();
         if (aVector) return batched ? result.Reshape(batch, n) : result.Reshape(n);
         if (bVector) return batched ? result.Reshape(batch, m) : result.Reshape(m);
         return result;
+    }
+
+    /// <summary>
+    /// Gradients of C = op(A)·op(B). For plain operands dA = G·Bᵀ and dB = Aᵀ·G; a transposed operand
+    /// gets the transpose of that, which GEMM's transpose flags give without copying. A 2-D operand
+    /// shared by every batch sums its per-batch gradients.
+    /// </summary>
+    static Tensor?[] MatMulBackward(Tensor a, Tensor b, Tensor g, bool ta, bool tb)
+    {
+        Tensor? da = null, db = null;
+        if (a.RequiresGrad)
+        {
+            // d op(A) = G·op(B)ᵀ; if A itself is stored transposed, dA = (G·op(B)ᵀ)ᵀ = op(B)·Gᵀ.
+            da = ta ? MatMul(b, g, tb, true) : MatMul(g, b, false, !tb);
+            if (a.Rank == 2 && da.Rank == 3) da = da.Sum(0);
+        }
+        if (b.RequiresGrad)
+        {
+            // d op(B) = op(A)ᵀ·G; if B is stored transposed, dB = Gᵀ·op(A).
+            if (b.Rank == 2 && a.Rank == 3 && !ta && !tb)
+            {
+                // Shared B under batched A: one GEMM over all batch rows at once.
+                int k = a.shape[2], n = g.shape[2];
+                db = MatMul(a.Reshape(-1, k), g.Reshape(-1, n), transposeA: true);
+            }
+            else
+            {
+                db = tb ? MatMul(g, a, true, ta) : MatMul(a, g, !ta, false);
+                if (b.Rank == 2 && db.Rank == 3) db = db.Sum(0);
+            }
+        }
+        return [da, db];
     }
 
     /// <summary>This tensor times <paramref name="other"/>; see <see cref="MatMul(Tensor, Tensor, bool, bool)"/>.</summary>

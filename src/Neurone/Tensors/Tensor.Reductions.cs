@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Neurone.Autograd;
 
 namespace Neurone.Tensors;
 
@@ -9,44 +10,87 @@ public sealed partial class Tensor
     // otherwise whole inner-length rows are combined at once, which is just as vectorised.
 
     /// <summary>Sum of all elements, as a scalar tensor.</summary>
-    public Tensor Sum() => Scalar(TensorPrimitives.Sum(AsReadOnlySpan()));
+    public Tensor Sum()
+    {
+        var y = Scalar(TensorPrimitives.Sum(AsReadOnlySpan()));
+        return Graph.Record(y, "sum", [this], g => [Full(shape, g.Item())]);
+    }
 
     /// <summary>Mean of all elements (NaN for an empty tensor, as in PyTorch).</summary>
-    public Tensor Mean() => Scalar(TensorPrimitives.Sum(AsReadOnlySpan()) / Count);
+    public Tensor Mean()
+    {
+        var y = Scalar(TensorPrimitives.Sum(AsReadOnlySpan()) / Count);
+        return Graph.Record(y, "mean", [this], g => [Full(shape, g.Item() / Count)]);
+    }
 
-    /// <summary>Largest element.</summary>
-    public Tensor Max() => Scalar(TensorPrimitives.Max(NonEmpty("max")));
+    /// <summary>Largest element; ties share the gradient evenly.</summary>
+    public Tensor Max() => Extremum("max", Scalar(TensorPrimitives.Max(NonEmpty("max"))));
 
-    /// <summary>Smallest element.</summary>
-    public Tensor Min() => Scalar(TensorPrimitives.Min(NonEmpty("min")));
+    /// <summary>Smallest element; ties share the gradient evenly.</summary>
+    public Tensor Min() => Extremum("min", Scalar(TensorPrimitives.Min(NonEmpty("min"))));
+
+    /// <summary>
+    /// Records a max or min (over everything when <paramref name="axis"/> is null): the gradient goes to
+    /// the elements equal to the result, split evenly among ties.
+    /// </summary>
+    Tensor Extremum(string name, Tensor y, int? axis = null, bool keepDim = false)
+    {
+        return Graph.Record(y, name, [this], g =>
+        {
+            bool dropped = axis is not null && !keepDim;
+            var kept = dropped ? y.Unsqueeze(axis!.Value) : y;
+            var gk = dropped ? g.Unsqueeze(axis!.Value) : g;
+            var mask = Eq(this, kept);
+            var count = axis is int a ? mask.Sum(a, keepDim: true) : mask.Sum();
+            return [mask * gk / count];
+        });
+    }
 
     /// <summary>Flat index of the largest element (first one on ties).</summary>
     public int ArgMax() => TensorPrimitives.IndexOfMax(NonEmpty("argmax"));
 
     /// <summary>Sum along <paramref name="axis"/>; with <paramref name="keepDim"/> the axis stays with size 1.</summary>
-    public Tensor Sum(int axis, bool keepDim = false) => Reduce("sum", axis, keepDim, static (x, d) => TensorPrimitives.Add(x, d, d), static x => TensorPrimitives.Sum(x), initial: 0f);
+    public Tensor Sum(int axis, bool keepDim = false)
+    {
+        var y = Reduce("sum", axis, keepDim, static (x, d) => TensorPrimitives.Add(x, d, d), static x => TensorPrimitives.Sum(x), initial: 0f);
+        int ax = Shapes.Axis("sum", axis, shape);
+        return Graph.Record(y, "sum_axis", [this], g => [(keepDim ? g : g.Unsqueeze(ax)).BroadcastTo(shape)]);
+    }
 
     /// <summary>Mean along <paramref name="axis"/>.</summary>
     public Tensor Mean(int axis, bool keepDim = false)
     {
-        var s = Sum(axis, keepDim);
-        int n = shape[Shapes.Axis("mean", axis, shape)];
-        TensorPrimitives.Divide(s.AsReadOnlySpan(), n, s.AsSpan());
-        return s;
+        int ax = Shapes.Axis("mean", axis, shape);
+        int n = shape[ax];
+        Tensor y;
+        using (GradMode.NoGrad()) y = Sum(ax, keepDim);
+        TensorPrimitives.Divide(y.AsReadOnlySpan(), n, y.AsSpan());
+        return Graph.Record(y, "mean_axis", [this], g => [(keepDim ? g : g.Unsqueeze(ax)).BroadcastTo(shape) / n]);
     }
 
-    /// <summary>Largest value along <paramref name="axis"/>.</summary>
+    /// <summary>Largest value along <paramref name="axis"/>; tied maxima share the gradient evenly.</summary>
     public Tensor Max(int axis, bool keepDim = false)
     {
-        RequireNonEmptyAxis("max", axis);
-        return Reduce("max", axis, keepDim, static (x, d) => TensorPrimitives.Max(x, d, d), static x => TensorPrimitives.Max(x), initial: float.NegativeInfinity);
+        int ax = RequireNonEmptyAxis("max", axis);
+        var y = Reduce("max", axis, keepDim, static (x, d) => TensorPrimitives.Max(x, d, d), static x => TensorPrimitives.Max(x), initial: float.NegativeInfinity);
+        return Extremum("max_axis", y, ax, keepDim);
     }
 
-    /// <summary>Smallest value along <paramref name="axis"/>.</summary>
+    /// <summary>Smallest value along <paramref name="axis"/>; tied minima share the gradient evenly.</summary>
     public Tensor Min(int axis, bool keepDim = false)
     {
-        RequireNonEmptyAxis("min", axis);
-        return Reduce("min", axis, keepDim, static (x, d) => TensorPrimitives.Min(x, d, d), static x => TensorPrimitives.Min(x), initial: float.PositiveInfinity);
+        int ax = RequireNonEmptyAxis("min", axis);
+        var y = Reduce("min", axis, keepDim, static (x, d) => TensorPrimitives.Min(x, d, d), static x => TensorPrimitives.Min(x), initial: float.PositiveInfinity);
+        return Extremum("min_axis", y, ax, keepDim);
+    }
+
+    /// <summary>This tensor repeated along its size-1 (and missing leading) dimensions to <paramref name="target"/>.</summary>
+    internal Tensor BroadcastTo(ReadOnlySpan<int> target)
+    {
+        if (Shapes.Equal(shape, target)) return this;
+        var r = new Tensor(target.ToArray());
+        Broadcasting.Apply<AddOp>("broadcast_to", this, r, r);
+        return r;
     }
 
     /// <summary>
@@ -58,9 +102,8 @@ public sealed partial class Tensor
         int ax = Shapes.Axis("var", axis, shape);
         var mean = Mean(ax, keepDim: true);
         var centred = this - mean;
-        var result = (centred * centred).Sum(ax, keepDim);
-        TensorPrimitives.Divide(result.AsReadOnlySpan(), Math.Max(0, shape[ax] - correction), result.AsSpan());
-        return result;
+        // Composed of recorded ops, so its gradient comes for free.
+        return (centred * centred).Sum(ax, keepDim) / Math.Max(0, shape[ax] - correction);
     }
 
     /// <summary>

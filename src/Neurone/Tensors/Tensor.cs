@@ -85,8 +85,12 @@ public sealed partial class Tensor
         return offset + flat;
     }
 
-    /// <summary>A copy with its own storage.</summary>
-    public Tensor Clone() => new(AsReadOnlySpan().ToArray(), 0, (int[])shape.Clone());
+    /// <summary>A copy with its own storage; gradients flow through it unchanged.</summary>
+    public Tensor Clone()
+    {
+        var c = new Tensor(AsReadOnlySpan().ToArray(), 0, (int[])shape.Clone());
+        return Autograd.Graph.Record(c, "clone", [this], g => [g]);
+    }
 
     /// <summary>Copies <paramref name="source"/>'s elements into this tensor; the shapes must match.</summary>
     public void CopyFrom(Tensor source)

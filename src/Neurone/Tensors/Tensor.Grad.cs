@@ -1,0 +1,85 @@
+using Neurone.Autograd;
+
+namespace Neurone.Tensors;
+
+public sealed partial class Tensor
+{
+    bool requiresGrad;
+
+    /// <summary>
+    /// Whether gradients flow to this tensor. Set it on leaves (parameters, inputs you differentiate
+    /// by); results of ops on such tensors require grad automatically.
+    /// </summary>
+    public bool RequiresGrad
+    {
+        get => requiresGrad;
+        set
+        {
+            if (!value && GradFn is not null)
+                throw new InvalidOperationException($"requires_grad: cannot turn off gradients on the result of '{GradFn.Name}'; use Detach() for a copy outside the graph.");
+            requiresGrad = value;
+        }
+    }
+
+    /// <summary>The accumulated gradient of the last <see cref="Backward"/> calls; null until one reaches it.</summary>
+    public Tensor? Grad { get; set; }
+
+    /// <summary>The op that made this tensor, or null for a leaf.</summary>
+    public Node? GradFn { get; private set; }
+
+    /// <summary>True for tensors not made by a recorded op.</summary>
+    public bool IsLeaf => GradFn is null;
+
+    /// <summary>Non-leaf tensors keep their gradient in <see cref="Grad"/> only after <see cref="RetainGrad"/>.</summary>
+    internal bool RetainsGrad { get; private set; }
+
+    /// <summary>Asks a non-leaf tensor to keep its gradient in <see cref="Grad"/> (PyTorch's <c>retain_grad()</c>).</summary>
+    public void RetainGrad() => RetainsGrad = true;
+
+    internal void SetGradFn(Node node)
+    {
+        GradFn = node;
+        requiresGrad = true;
+    }
+
+    /// <summary>
+    /// Computes the gradient of this tensor with respect to every leaf that requires one, adding it to
+    /// their <see cref="Grad"/>. A scalar needs no argument; otherwise pass the gradient of some scalar
+    /// with respect to this tensor. The graph is freed afterwards unless <paramref name="retainGraph"/>.
+    /// </summary>
+    public void Backward(Tensor? gradient = null, bool retainGraph = false)
+    {
+        if (!RequiresGrad)
+            throw new InvalidOperationException("backward: this tensor does not require grad and has no graph; set RequiresGrad on the leaves before computing it.");
+        if (gradient is null)
+        {
+            if (Count != 1)
+                throw new InvalidOperationException($"backward: an implicit gradient needs a one-element output, got shape {Shapes.Format(shape)}; pass a gradient of that shape.");
+            gradient = Full(shape, 1f);
+        }
+        else if (!Shapes.Equal(gradient.shape, shape))
+            throw new ArgumentException($"backward: expected a gradient of shape {Shapes.Format(shape)}, got {Shapes.Format(gradient.shape)}.");
+        BackwardEngine.Run(this, gradient, retainGraph);
+    }
+
+    /// <summary>The same values, sharing storage, outside the graph (no gradient flows through it).</summary>
+    public Tensor Detach() => new(storage, offset, shape);
+
+    /// <summary>Sets <see cref="Grad"/> to zeros in place (keeping its buffer), or leaves it null.</summary>
+    public void ZeroGrad() => Grad?.Fill(0f);
+
+    /// <summary>
+    /// Sums a broadcast gradient back to <paramref name="target"/>'s shape: over the leading dimensions
+    /// broadcasting added and over every dimension where the target had size 1.
+    /// </summary>
+    internal Tensor SumTo(ReadOnlySpan<int> target)
+    {
+        if (Shapes.Equal(shape, target)) return this;
+        var t = this;
+        int lead = Rank - target.Length;
+        for (int i = 0; i < lead; i++) t = t.Sum(0);
+        for (int i = 0; i < target.Length; i++)
+            if (target[i] == 1 && t.shape[i] != 1) t = t.Sum(i, keepDim: true);
+        return t.Reshape(target.ToArray());
+    }
+}

@@ -1,0 +1,132 @@
+using System.Numerics.Tensors;
+using Neurone.Autograd;
+
+namespace Neurone.Tensors;
+
+public sealed partial class Tensor
+{
+    // Elementwise functions of one tensor, each with its derivative beneath it. Values come from
+    // TensorPrimitives (vectorised); derivatives reuse the saved input x or output y, whichever is cheaper.
+
+    /// <summary>−x.</summary>
+    public Tensor Neg()
+    {
+        var y = Map(this, static (x, d) => TensorPrimitives.Negate(x, d));
+        return Graph.Record(y, "neg", [this], g => [g.Neg()]);
+    }
+
+    /// <summary>eˣ.</summary>
+    public Tensor Exp()
+    {
+        var y = Map(this, static (x, d) => TensorPrimitives.Exp(x, d));
+        return Graph.Record(y, "exp", [this], g => [g * y]);
+    }
+
+    /// <summary>Natural logarithm (−∞ at 0, NaN below).</summary>
+    public Tensor Log()
+    {
+        var y = Map(this, static (x, d) => TensorPrimitives.Log(x, d));
+        return Graph.Record(y, "log", [this], g => [g / this]);
+    }
+
+    /// <summary>Square root (NaN below 0).</summary>
+    public Tensor Sqrt()
+    {
+        var y = Map(this, static (x, d) => TensorPrimitives.Sqrt(x, d));
+        return Graph.Record(y, "sqrt", [this], g => [g / y * 0.5f]);
+    }
+
+    /// <summary>|x|; its gradient at 0 is 0, as in PyTorch.</summary>
+    public Tensor Abs()
+    {
+        var y = Map(this, static (x, d) => TensorPrimitives.Abs(x, d));
+        return Graph.Record(y, "abs", [this], g => [g * (Gt(0f) - Lt(0f))]);
+    }
+
+    /// <summary>Hyperbolic tangent.</summary>
+    public Tensor Tanh()
+    {
+        var y = Map(this, static (x, d) => TensorPrimitives.Tanh(x, d));
+        return Graph.Record(y, "tanh", [this], g => [g * (1f - y * y)]);
+    }
+
+    /// <summary>1 / (1 + e⁻ˣ).</summary>
+    public Tensor Sigmoid()
+    {
+        var y = Map(this, static (x, d) => TensorPrimitives.Sigmoid(x, d));
+        return Graph.Record(y, "sigmoid", [this], g => [g * y * (1f - y)]);
+    }
+
+    /// <summary>max(x, 0); the gradient at 0 is 0, as in PyTorch.</summary>
+    public Tensor Relu()
+    {
+        var y = Map(this, 0f, static (x, s, d) => TensorPrimitives.Max(x, s, d));
+        return Graph.Record(y, "relu", [this], g => [ReluBackward(g, y)]);
+    }
+
+    /// <summary>g where the ReLU output was positive, else 0, in one pass.</summary>
+    internal static Tensor ReluBackward(Tensor g, Tensor y)
+    {
+        var r = new Tensor(g.shape);
+        var gs = g.AsReadOnlySpan();
+        var ys = y.AsReadOnlySpan();
+        var d = r.AsSpan();
+        for (int i = 0; i < d.Length; i++) d[i] = ys[i] > 0f ? gs[i] : 0f;
+        return r;
+    }
+
+    /// <summary>x².</summary>
+    public Tensor Square()
+    {
+        var y = Map(this, static (x, d) => TensorPrimitives.Multiply(x, x, d));
+        return Graph.Record(y, "square", [this], g => [g * this * 2f]);
+    }
+
+    /// <summary>xᵖ for a scalar exponent.</summary>
+    public Tensor Pow(float exponent)
+    {
+        var y = Map(this, exponent, static (x, s, d) => TensorPrimitives.Pow(x, s, d));
+        return Graph.Record(y, "pow_scalar", [this], g => [g * Pow(exponent - 1f) * exponent]);
+    }
+
+    /// <summary>max(x, value) elementwise; the gradient passes where x ≥ value.</summary>
+    public Tensor Maximum(float value)
+    {
+        var y = Map(this, value, static (x, s, d) => TensorPrimitives.Max(x, s, d));
+        return Graph.Record(y, "clamp_min", [this], g => [g * Ge(value)]);
+    }
+
+    /// <summary>min(x, value) elementwise; the gradient passes where x ≤ value.</summary>
+    public Tensor Minimum(float value)
+    {
+        var y = Map(this, value, static (x, s, d) => TensorPrimitives.Min(x, s, d));
+        return Graph.Record(y, "clamp_max", [this], g => [g * Le(value)]);
+    }
+
+    /// <summary>Limits every element to [min, max]; the gradient passes inside the range (ends included).</summary>
+    public Tensor Clamp(float min, float max)
+    {
+        if (!(min <= max)) throw new ArgumentException($"clamp: expected min ≤ max, got min {min} and max {max}.");
+        var y = new Tensor(shape);
+        TensorPrimitives.Max(AsReadOnlySpan(), min, y.AsSpan());
+        TensorPrimitives.Min(y.AsReadOnlySpan(), max, y.AsSpan());
+        return Graph.Record(y, "clamp", [this], g => [g * Ge(min) * Le(max)]);
+    }
+
+    delegate void SpanMap(ReadOnlySpan<float> x, Span<float> d);
+    delegate void SpanScalarMap(ReadOnlySpan<float> x, float s, Span<float> d);
+
+    static Tensor Map(Tensor a, SpanMap f)
+    {
+        var r = new Tensor(a.shape);
+        f(a.AsReadOnlySpan(), r.AsSpan());
+        return r;
+    }
+
+    static Tensor Map(Tensor a, float s, SpanScalarMap f)
+    {
+        var r = new Tensor(a.shape);
+        f(a.AsReadOnlySpan(), s, r.AsSpan());
+        return r;
+    }
+}
