@@ -1,6 +1,6 @@
 namespace Neurone.Tensors;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>A tensor of zeros.</summary>
     public static Tensor Zeros(params int[] shape) => new(shape);

@@ -3,7 +3,7 @@ using Neurone.Autograd;
 
 namespace Neurone.Tensors;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     // Binary ops follow NumPy broadcasting: shapes align at the last dimension; sizes match or are 1.
     // Each op's backward sits right under its value; SumTo folds a broadcast gradient back to an input.

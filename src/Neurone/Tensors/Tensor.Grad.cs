@@ -2,7 +2,7 @@ using Neurone.Autograd;
 
 namespace Neurone.Tensors;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     bool requiresGrad;
 

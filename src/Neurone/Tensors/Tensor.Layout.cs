@@ -2,7 +2,7 @@ using Neurone.Autograd;
 
 namespace Neurone.Tensors;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// The same elements under a new shape, sharing storage (no copy). One dimension may be -1 and is

@@ -3,7 +3,7 @@ using Neurone.Kernels;
 
 namespace Neurone.Tensors;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Matrix product as <c>torch.matmul</c>: 2-D × 2-D; batched 3-D × 3-D (equal batch sizes, or one

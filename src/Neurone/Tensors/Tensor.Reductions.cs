@@ -3,7 +3,7 @@ using Neurone.Autograd;
 
 namespace Neurone.Tensors;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     // A reduction along one axis sees the tensor as [outer, n, inner]: n values are combined for each
     // of the outer·inner positions. With inner == 1 each group is one contiguous run (one SIMD call);

@@ -3,7 +3,7 @@ using Neurone.Autograd;
 
 namespace Neurone.Tensors;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     // Elementwise functions of one tensor, each with its derivative beneath it. Values come from
     // TensorPrimitives (vectorised); derivatives reuse the saved input x or output y, whichever is cheaper.

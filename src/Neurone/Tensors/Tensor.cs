@@ -6,7 +6,7 @@ namespace Neurone.Tensors;
 /// memory with their source; ops that change the layout (transpose, permute, gather) copy.
 /// Memory is managed by the garbage collector: tensors need no disposing.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     readonly float[] storage;
     readonly int offset;

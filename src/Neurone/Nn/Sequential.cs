@@ -1,0 +1,40 @@
+using Neurone.Tensors;
+
+namespace Neurone.Nn;
+
+/// <summary>Modules applied one after another; they are named 0, 1, 2, … as in PyTorch.</summary>
+public sealed class Sequential : Module
+{
+    readonly List<Module> layers = [];
+
+    /// <summary>A pipeline of <paramref name="modules"/>, in order.</summary>
+    public Sequential(params Module[] modules)
+    {
+        foreach (var m in modules) Add(m);
+    }
+
+    /// <summary>Appends a module; it is named by its position.</summary>
+    public Sequential Add(Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        RegisterModule(layers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), module);
+        layers.Add(module);
+        return this;
+    }
+
+    /// <summary>The number of modules.</summary>
+    public int Count => layers.Count;
+
+    /// <summary>The module at <paramref name="index"/>.</summary>
+    public Module this[int index] => layers[index];
+
+    /// <summary>The modules in order.</summary>
+    public IReadOnlyList<Module> Layers => layers;
+
+    public override Tensor Forward(Tensor input)
+    {
+        var x = input;
+        foreach (var layer in layers) x = layer.Forward(x);
+        return x;
+    }
+}
