@@ -14,6 +14,16 @@ public sealed class Rng
     bool hasSpareNormal;
     double spareNormal;
 
+    /// <summary>
+    /// The generator layers use when none is passed (PyTorch's global generator). It starts from seed 0,
+    /// so a program that builds its model the same way gets the same weights; <see cref="ManualSeed"/>
+    /// restarts it. Pass an explicit <see cref="Rng"/> wherever independence from construction order matters.
+    /// </summary>
+    public static Rng Default { get; private set; } = new(0);
+
+    /// <summary>Restarts <see cref="Default"/> from <paramref name="seed"/> (PyTorch's <c>manual_seed</c>).</summary>
+    public static void ManualSeed(ulong seed) => Default = new Rng(seed);
+
     /// <summary>Creates a generator whose whole sequence is fixed by <paramref name="seed"/>.</summary>
     public Rng(ulong seed)
     {

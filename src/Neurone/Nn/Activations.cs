@@ -1,0 +1,68 @@
+using Neurone.Tensors;
+
+namespace Neurone.Nn;
+
+// Stateless activation layers: each forwards to the tensor op, which records its own backward.
+
+/// <summary>max(x, 0).</summary>
+public sealed class ReLU : Module
+{
+    public override Tensor Forward(Tensor input) => input.Relu();
+}
+
+/// <summary>max(x, 0) + slope·min(x, 0); PyTorch's default slope 0.01.</summary>
+public sealed class LeakyReLU(float negativeSlope = 0.01f) : Module
+{
+    public float NegativeSlope { get; } = negativeSlope;
+    public override Tensor Forward(Tensor input) => input.LeakyRelu(NegativeSlope);
+    public override string Describe() => $"LeakyReLU(negative_slope={NegativeSlope})";
+}
+
+/// <summary>Hyperbolic tangent.</summary>
+public sealed class Tanh : Module
+{
+    public override Tensor Forward(Tensor input) => input.Tanh();
+}
+
+/// <summary>Logistic sigmoid.</summary>
+public sealed class Sigmoid : Module
+{
+    public override Tensor Forward(Tensor input) => input.Sigmoid();
+}
+
+/// <summary>GELU with the exact normal CDF.</summary>
+public sealed class GELU : Module
+{
+    public override Tensor Forward(Tensor input) => input.Gelu();
+}
+
+/// <summary>Softmax along <see cref="Dim"/> (default: the last dimension).</summary>
+public sealed class Softmax(int dim = -1) : Module
+{
+    public int Dim { get; } = dim;
+    public override Tensor Forward(Tensor input) => input.Softmax(Dim);
+    public override string Describe() => $"Softmax(dim={Dim})";
+}
+
+/// <summary>Log-softmax along <see cref="Dim"/> (default: the last dimension); pair it with <see cref="NLLLoss"/>.</summary>
+public sealed class LogSoftmax(int dim = -1) : Module
+{
+    public int Dim { get; } = dim;
+    public override Tensor Forward(Tensor input) => input.LogSoftmax(Dim);
+    public override string Describe() => $"LogSoftmax(dim={Dim})";
+}
+
+/// <summary>Returns its input unchanged.</summary>
+public sealed class Identity : Module
+{
+    public override Tensor Forward(Tensor input) => input;
+}
+
+/// <summary>Flattens dimensions <see cref="StartDim"/>..<see cref="EndDim"/> (by default all but the batch dimension).</summary>
+public sealed class Flatten(int startDim = 1, int endDim = -1) : Module
+{
+    public int StartDim { get; } = startDim;
+    public int EndDim { get; } = endDim;
+    public override Tensor Forward(Tensor input) => input.Flatten(StartDim, EndDim);
+    public override string Describe() => $"Flatten(start_dim={StartDim}, end_dim={EndDim})";
+}

@@ -1,0 +1,91 @@
+using Neurone.Autograd;
+using Neurone.Tensors;
+
+namespace Neurone.Nn;
+
+/// <summary>
+/// Negative log-likelihood of class labels given log-probabilities [N, C] (for example the output of
+/// <see cref="LogSoftmax"/>): −input[i, label_i].
+/// </summary>
+public sealed class NLLLoss(Reduction reduction = Reduction.Mean) : Loss(reduction)
+{
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        var labels = ClassLabels(input, target);
+        int n = input.Size(0), c = input.Size(1);
+        var x = input.AsReadOnlySpan();
+        var losses = new Tensor(n);
+        var l = losses.AsSpan();
+        for (int i = 0; i < n; i++) l[i] = -x[i * c + labels[i]];
+        Graph.Record(losses, "nll", [input], g =>
+        {
+            var r = new Tensor(n, c);
+            var rs = r.AsSpan();
+            var gs = g.AsReadOnlySpan();
+            for (int i = 0; i < n; i++) rs[i * c + labels[i]] = -gs[i];
+            return [r];
+        });
+        return Reduce(losses);
+    }
+}
+
+/// <summary>
+/// The multiclass hinge (SVM) loss as PyTorch defines it: for each sample,
+/// Σ_{j≠y} max(0, margin − x_y + x_j)^p / C. CS231n's SVM loss is the same sum without the division
+/// by the number of classes C, so it equals this loss times C.
+/// </summary>
+public sealed class MultiMarginLoss : Loss
+{
+    public float Margin { get; }
+    public int P { get; }
+
+    public MultiMarginLoss(int p = 1, float margin = 1f, Reduction reduction = Reduction.Mean) : base(reduction)
+    {
+        if (p != 1 && p != 2) throw new ArgumentOutOfRangeException(nameof(p), p, "MultiMarginLoss: expected p = 1 or 2.");
+        P = p;
+        Margin = margin;
+    }
+
+    public override Tensor Forward(Tensor input, Tensor target)
+    {
+        var labels = ClassLabels(input, target);
+        int n = input.Size(0), c = input.Size(1);
+        var x = input.AsReadOnlySpan();
+        var losses = new Tensor(n);
+        var l = losses.AsSpan();
+        for (int i = 0; i < n; i++)
+        {
+            float correct = x[i * c + labels[i]], sum = 0f;
+            for (int j = 0; j < c; j++)
+            {
+                if (j == labels[i]) continue;
+                float h = MathF.Max(0f, Margin - correct + x[i * c + j]);
+                sum += P == 1 ? h : h * h;
+            }
+            l[i] = sum / c;
+        }
+        Graph.Record(losses, "multi_margin", [input], g =>
+        {
+            var r = new Tensor(n, c);
+            var rs = r.AsSpan();
+            var gs = g.AsReadOnlySpan();
+            var xs = input.AsReadOnlySpan();
+            for (int i = 0; i < n; i++)
+            {
+                int y = labels[i];
+                float correct = xs[i * c + y];
+                for (int j = 0; j < c; j++)
+                {
+                    if (j == y) continue;
+                    float h = Margin - correct + xs[i * c + j];
+                    if (h <= 0f) continue;
+                    float d = (P == 1 ? 1f : 2f * h) * gs[i] / c;
+                    rs[i * c + j] += d;
+                    rs[i * c + y] -= d;
+                }
+            }
+            return [r];
+        });
+        return Reduce(losses);
+    }
+}

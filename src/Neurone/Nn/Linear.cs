@@ -1,0 +1,85 @@
+using System.Numerics.Tensors;
+using Neurone.Autograd;
+using Neurone.Kernels;
+using Neurone.Tensors;
+using Tensor = Neurone.Tensors.Tensor;
+
+namespace Neurone.Nn;
+
+/// <summary>
+/// y = x·Wᵀ + b, with W of shape [out, in] as in PyTorch, initialised as PyTorch does: W and b uniform
+/// in ±1/√in (kaiming_uniform with a = √5). The input may have any leading dimensions. Forward is one
+/// GEMM that adds onto the broadcast bias; backward is two GEMMs and a column sum, with no transposes
+/// materialised.
+/// </summary>
+public sealed class Linear : Module
+{
+    /// <summary>The weight, [out, in].</summary>
+    public Parameter Weight { get; }
+
+    /// <summary>The bias, [out], or null without one.</summary>
+    public Parameter? Bias { get; }
+
+    public int InFeatures { get; }
+    public int OutFeatures { get; }
+
+    /// <summary>A layer from <paramref name="inFeatures"/> to <paramref name="outFeatures"/>; <paramref name="rng"/> defaults to <see cref="Rng.Default"/>.</summary>
+    public Linear(int inFeatures, int outFeatures, bool bias = true, Rng? rng = null)
+    {
+        if (inFeatures <= 0 || outFeatures <= 0)
+            throw new ArgumentOutOfRangeException(nameof(inFeatures), $"Linear: expected positive sizes, got in={inFeatures}, out={outFeatures}.");
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        rng ??= Rng.Default;
+        float bound = 1f / MathF.Sqrt(inFeatures);
+        Weight = RegisterParameter("weight", Tensor.Rand([outFeatures, inFeatures], rng, -bound, bound));
+        if (bias) Bias = RegisterParameter("bias", Tensor.Rand([outFeatures], rng, -bound, bound));
+    }
+
+    public override Tensor Forward(Tensor input)
+    {
+        if (input.Rank == 0 || input.Size(-1) != InFeatures)
+            throw new ArgumentException($"Linear({InFeatures}→{OutFeatures}): expected input with last dimension {InFeatures}, got shape {Shapes.Format(input.Shape)}.");
+        int rows = input.Count / InFeatures;
+        var outShape = input.ShapeArray();
+        outShape[^1] = OutFeatures;
+        var y = new Tensor(outShape);
+        var ys = y.AsSpan();
+        float beta = 0f;
+        if (Bias is not null)
+        {
+            var b = Bias.AsReadOnlySpan();
+            for (int r = 0; r < rows; r++) b.CopyTo(ys.Slice(r * OutFeatures, OutFeatures));
+            beta = 1f;
+        }
+        Gemm.Multiply(false, true, rows, OutFeatures, InFeatures, 1f, input.AsReadOnlySpan(), InFeatures, Weight.AsReadOnlySpan(), InFeatures, beta, ys, OutFeatures);
+
+        var inputs = Bias is null ? new[] { input, Weight } : new Tensor[] { input, Weight, Bias };
+        return Graph.Record(y, "linear", inputs, g => Backward(input, g, rows));
+    }
+
+    Tensor?[] Backward(Tensor input, Tensor g, int rows)
+    {
+        var gs = g.AsReadOnlySpan();
+        Tensor? dx = null, dw = null, db = null;
+        if (input.RequiresGrad)
+        {
+            dx = new Tensor(input.ShapeArray());
+            Gemm.Multiply(false, false, rows, InFeatures, OutFeatures, 1f, gs, OutFeatures, Weight.AsReadOnlySpan(), InFeatures, 0f, dx.AsSpan(), InFeatures);
+        }
+        if (Weight.RequiresGrad)
+        {
+            dw = new Tensor(OutFeatures, InFeatures);
+            Gemm.Multiply(true, false, OutFeatures, InFeatures, rows, 1f, gs, OutFeatures, input.AsReadOnlySpan(), InFeatures, 0f, dw.AsSpan(), InFeatures);
+        }
+        if (Bias is not null && Bias.RequiresGrad)
+        {
+            db = new Tensor(OutFeatures);
+            var acc = db.AsSpan();
+            for (int r = 0; r < rows; r++) TensorPrimitives.Add(acc, gs.Slice(r * OutFeatures, OutFeatures), acc);
+        }
+        return Bias is null ? [dx, dw] : [dx, dw, db];
+    }
+
+    public override string Describe() => $"Linear(in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is null ? "False" : "True")})";
+}

@@ -1,0 +1,69 @@
+using Neurone.Tensors;
+
+namespace Neurone.Nn;
+
+/// <summary>How a loss combines the per-element (or per-sample) losses.</summary>
+public enum Reduction
+{
+    /// <summary>The average (PyTorch's default).</summary>
+    Mean,
+    /// <summary>The sum.</summary>
+    Sum,
+    /// <summary>No reduction: one loss per element or sample.</summary>
+    None,
+}
+
+/// <summary>
+/// The base of every loss: <c>Forward(input, target)</c> returns a scalar (or, with
+/// <see cref="Reduction.None"/>, one value per sample) that <c>Backward()</c> can start from.
+/// As in PyTorch, classification losses take integer class labels stored as float values.
+/// </summary>
+public abstract class Loss(Reduction reduction)
+{
+    /// <summary>How per-sample losses are combined.</summary>
+    public Reduction Reduction { get; } = reduction;
+
+    /// <summary>Computes the loss of <paramref name="input"/> against <paramref name="target"/>.</summary>
+    public abstract Tensor Forward(Tensor input, Tensor target);
+
+    /// <summary>Same as <see cref="Forward"/>.</summary>
+    public Tensor Call(Tensor input, Tensor target) => Forward(input, target);
+
+    /// <summary>Applies <see cref="Reduction"/> to per-element losses built from recorded ops.</summary>
+    protected Tensor Reduce(Tensor losses) => Reduction switch
+    {
+        Reduction.Mean => losses.Mean(),
+        Reduction.Sum => losses.Sum(),
+        _ => losses,
+    };
+
+    /// <summary>Throws unless input and target have the same shape.</summary>
+    protected void RequireSameShape(Tensor input, Tensor target)
+    {
+        if (!Shapes.Equal(input.Shape, target.Shape))
+            throw new ArgumentException($"{GetType().Name}: input shape {Shapes.Format(input.Shape)} and target shape {Shapes.Format(target.Shape)} differ.");
+    }
+
+    /// <summary>
+    /// Reads class labels for an [N, C] input: a target of N values, each a whole number in [0, C).
+    /// </summary>
+    protected int[] ClassLabels(Tensor input, Tensor target)
+    {
+        string name = GetType().Name;
+        if (input.Rank != 2)
+            throw new ArgumentException($"{name}: expected input of shape [batch, classes], got {Shapes.Format(input.Shape)}.");
+        int n = input.Size(0), c = input.Size(1);
+        if (target.Count != n || target.Rank > 2 || (target.Rank == 2 && target.Size(1) != 1))
+            throw new ArgumentException($"{name}: expected {n} class labels for input {Shapes.Format(input.Shape)}, got target shape {Shapes.Format(target.Shape)}.");
+        var labels = new int[n];
+        var t = target.AsReadOnlySpan();
+        for (int i = 0; i < n; i++)
+        {
+            float v = t[i];
+            if (!(v >= 0 && v < c) || v != MathF.Floor(v))
+                throw new ArgumentException($"{name}: label {v} at sample {i} is not a class index in [0, {c}).");
+            labels[i] = (int)v;
+        }
+        return labels;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Numerics.Tensors;
+using Neurone.Autograd;
+
+namespace Neurone.Tensors;
+
+public partial class Tensor
+{
+    /// <summary>
+    /// Softmax along <paramref name="axis"/>: e^(x − max) normalised to sum 1; subtracting the max keeps
+    /// large logits from overflowing. Backward: dx = y ⊙ (g − Σ g⊙y).
+    /// </summary>
+    public Tensor Softmax(int axis = -1)
+    {
+        int ax = Shapes.Axis("softmax", axis, shape);
+        var y = new Tensor(shape);
+        ForEachLine(ax, AsReadOnlySpan(), y.AsSpan(), static (x, d) => TensorPrimitives.SoftMax(x, d));
+        return Graph.Record(y, "softmax", [this], g =>
+        {
+            var gy = g * y;
+            return [gy - y * gy.Sum(ax, keepDim: true)];
+        });
+    }
+
+    /// <summary>
+    /// log(softmax(x)) along <paramref name="axis"/>, computed as x − max − log Σ e^(x − max) so it
+    /// never takes the log of an underflowed zero. Backward: dx = g − softmax ⊙ Σ g.
+    /// </summary>
+    public Tensor LogSoftmax(int axis = -1)
+    {
+        int ax = Shapes.Axis("log_softmax", axis, shape);
+        var y = new Tensor(shape);
+        ForEachLine(ax, AsReadOnlySpan(), y.AsSpan(), static (x, d) => Kernels.Softmax.LogSoftmax(x, d));
+        return Graph.Record(y, "log_softmax", [this], g => [g - y.Exp() * g.Sum(ax, keepDim: true)]);
+    }
+
+    /// <summary>max(x, 0) + slope·min(x, 0).</summary>
+    public Tensor LeakyRelu(float negativeSlope = 0.01f)
+    {
+        var y = new Tensor(shape);
+        var x = AsReadOnlySpan();
+        var d = y.AsSpan();
+        for (int i = 0; i < d.Length; i++) d[i] = x[i] > 0f ? x[i] : negativeSlope * x[i];
+        return Graph.Record(y, "leaky_relu", [this], g =>
+        {
+            var r = new Tensor(shape);
+            var gs = g.AsReadOnlySpan();
+            var xs = AsReadOnlySpan();
+            var rs = r.AsSpan();
+            for (int i = 0; i < rs.Length; i++) rs[i] = xs[i] > 0f ? gs[i] : negativeSlope * gs[i];
+            return [r];
+        });
+    }
+
+    /// <summary>
+    /// GELU, x·Φ(x) with the exact normal CDF (PyTorch's default, approximate='none').
+    /// Backward: Φ(x) + x·φ(x).
+    /// </summary>
+    public Tensor Gelu()
+    {
+        var y = new Tensor(shape);
+        var x = AsReadOnlySpan();
+        var d = y.AsSpan();
+        for (int i = 0; i < d.Length; i++) d[i] = x[i] * NormalCdf(x[i]);
+        return Graph.Record(y, "gelu", [this], g =>
+        {
+            var r = new Tensor(shape);
+            var gs = g.AsReadOnlySpan();
+            var xs = AsReadOnlySpan();
+            var rs = r.AsSpan();
+            const float invSqrt2Pi = 0.3989422804014327f;
+            for (int i = 0; i < rs.Length; i++)
+                rs[i] = gs[i] * (NormalCdf(xs[i]) + xs[i] * invSqrt2Pi * MathF.Exp(-0.5f * xs[i] * xs[i]));
+            return [r];
+        });
+    }
+
+    static float NormalCdf(float x) => 0.5f * (1f + (float)Kernels.SpecialFunctions.Erf(x / Math.Sqrt(2.0)));
+
+    delegate void LineOp(ReadOnlySpan<float> x, Span<float> d);
+
+    /// <summary>Applies <paramref name="op"/> to every line along <paramref name="axis"/> (gathering strided lines).</summary>
+    void ForEachLine(int axis, ReadOnlySpan<float> src, Span<float> dst, LineOp op)
+    {
+        var (outer, n, inner) = Split(axis);
+        if (inner == 1)
+        {
+            for (int o = 0; o < outer; o++) op(src.Slice(o * n, n), dst.Slice(o * n, n));
+            return;
+        }
+        var line = new float[n];
+        var result = new float[n];
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                int start = o * n * inner + i;
+                for (int j = 0; j < n; j++) line[j] = src[start + j * inner];
+                op(line, result);
+                for (int j = 0; j < n; j++) dst[start + j * inner] = result[j];
+            }
+    }
+}
