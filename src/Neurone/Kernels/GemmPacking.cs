@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Neurone.Kernels;
 
@@ -45,15 +46,64 @@ internal static unsafe class GemmPacking
     /// <summary>dst[p·width + r] = src[r·ld + p] for r &lt; rows, p &lt; len; rows rows..width are zeroed.</summary>
     static void Transpose(float* src, nint ld, int rows, int len, float* dst, int width)
     {
-        for (int r = 0; r < rows; r++)
+        int r = 0;
+        if (Avx.IsSupported)
+        {
+            // In-register transposes of 8×8 (and then 4×8) blocks: each source row is read 8 floats at a
+            // time and each packed k step written 8 (4) floats at a time, instead of one scalar scatter per
+            // element. This is most of the packing cost of the NT layout (X·Wᵀ) and of A in NN.
+            int p8 = len & ~7;
+            for (; r + 8 <= rows; r += 8)
+                for (int p = 0; p < p8; p += 8)
+                    Transpose8x8(src + r * ld + p, ld, dst + p * width + r, width);
+            for (; r + 4 <= rows; r += 4)
+                for (int p = 0; p < p8; p += 8)
+                    Transpose4x8(src + r * ld + p, ld, dst + p * width + r, width);
+            // The k tail (len not a multiple of 8) of the rows done above.
+            for (int q = 0; q < r; q++)
+                for (int p = p8; p < len; p++)
+                    dst[p * width + q] = src[q * ld + p];
+        }
+        for (; r < rows; r++)
         {
             float* s = src + r * ld, d = dst + r;
             for (int p = 0; p < len; p++)
                 d[p * width] = s[p];
         }
-        for (int r = rows; r < width; r++)
+        for (r = rows; r < width; r++)
             for (int p = 0; p < len; p++)
                 dst[p * width + r] = 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Transpose8x8(float* s, nint ld, float* d, int width)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ld), r2 = Avx.LoadVector256(s + 2 * ld), r3 = Avx.LoadVector256(s + 3 * ld);
+        Vector256<float> r4 = Avx.LoadVector256(s + 4 * ld), r5 = Avx.LoadVector256(s + 5 * ld), r6 = Avx.LoadVector256(s + 6 * ld), r7 = Avx.LoadVector256(s + 7 * ld);
+        // Interleave pairs of rows, then pairs of pairs: u_i holds column i (lanes 0-3) and column i+4 (lanes 4-7)
+        // of rows 0-3 (u0..u3) or rows 4-7 (u4..u7); a 128-bit lane swap finishes the transpose.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(d + width, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(d + 2 * width, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(d + 3 * width, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(d + 4 * width, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(d + 5 * width, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(d + 6 * width, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(d + 7 * width, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Transpose4x8(float* s, nint ld, float* d, int width)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ld), r2 = Avx.LoadVector256(s + 2 * ld), r3 = Avx.LoadVector256(s + 3 * ld);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        u0.GetLower().Store(d); u1.GetLower().Store(d + width); u2.GetLower().Store(d + 2 * width); u3.GetLower().Store(d + 3 * width);
+        u0.GetUpper().Store(d + 4 * width); u1.GetUpper().Store(d + 5 * width); u2.GetUpper().Store(d + 6 * width); u3.GetUpper().Store(d + 7 * width);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
