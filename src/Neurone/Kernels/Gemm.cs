@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Neurone.Kernels;
 
 /// <summary>
@@ -98,12 +100,14 @@ public static unsafe class Gemm
     /// The blocked algorithm on C[i0..i1, j0..j1] with microkernel TK, using the calling thread's buffers.
     /// i0 and j0 lie on the MR/NR panel grid, so edge tiles are the same whatever the split.
     /// </summary>
+    [SkipLocalsInit]
     internal static void Blocked<TK>(GemmJob g, int i0, int i1, int j0, int j1) where TK : struct, IGemmKernel
     {
         int mr = TK.MR, nr = TK.NR, kcMax = g.KcBlock;
         int mcMax = Math.Max(mr, MC / mr * mr), ncMax = Math.Max(nr, NC / nr * nr);
         var buffers = GemmBuffers.Current;
         float* pa = buffers.A(mcMax * kcMax);
+        float* edge = stackalloc float[mr * nr];
         float* pb = buffers.B(Math.Min(ncMax, (j1 - j0 + nr - 1) / nr * nr) * kcMax);
         for (int jc = j0; jc < j1; jc += ncMax)
         {
@@ -124,7 +128,19 @@ public static unsafe class Gemm
                         float* cCol = g.C + jc + jr;
                         int ncols = Math.Min(nr, nc - jr);
                         for (int ir = 0; ir < mc; ir += mr)
-                            TK.Run(kc, pa + ir * kc, bPanel, cCol + (ic + ir) * g.Ldc, g.Ldc, g.Alpha, beta, Math.Min(mr, mc - ir), ncols);
+                        {
+                            float* cTile = cCol + (ic + ir) * g.Ldc;
+                            int nrows = Math.Min(mr, mc - ir);
+                            if (nrows == mr && ncols == nr)
+                                TK.Run(kc, pa + ir * kc, bPanel, cTile, g.Ldc, g.Alpha, beta);
+                            else
+                            {
+                                // Ragged edge: the full tile goes to scratch, then only its valid corner to C
+                                // (with the same arithmetic as the kernel's own epilogue).
+                                TK.Run(kc, pa + ir * kc, bPanel, edge, nr, 1f, 0f);
+                                GemmKernelScalar.StoreEdge(edge, nr, cTile, g.Ldc, g.Alpha, beta, nrows, ncols);
+                            }
+                        }
                     }
                 }
             }

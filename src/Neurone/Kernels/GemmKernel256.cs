@@ -16,7 +16,7 @@ internal readonly struct GemmKernel256 : IGemmKernel
     public static int NR => 16;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, int mr, int nr)
+    public static unsafe void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
         Vector256<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
         Vector256<float> c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default;
@@ -33,23 +33,13 @@ internal readonly struct GemmKernel256 : IGemmKernel
             b += 16;
         }
 
-        if (mr == 6 && nr == 16)
-        {
-            Vector256<float> va = Vector256.Create(alpha), vb = Vector256.Create(beta);
-            Store(c, c0_0, c0_1, va, vb, beta);
-            Store(c + ldc, c1_0, c1_1, va, vb, beta);
-            Store(c + 2 * ldc, c2_0, c2_1, va, vb, beta);
-            Store(c + 3 * ldc, c3_0, c3_1, va, vb, beta);
-            Store(c + 4 * ldc, c4_0, c4_1, va, vb, beta);
-            Store(c + 5 * ldc, c5_0, c5_1, va, vb, beta);
-            return;
-        }
-
-        // Edge tile: spill the accumulators and update only the valid part, with the same arithmetic as Store.
-        float* t = stackalloc float[6 * 16];
-        c0_0.Store(t); c0_1.Store(t + 8); c1_0.Store(t + 16); c1_1.Store(t + 24); c2_0.Store(t + 32); c2_1.Store(t + 40);
-        c3_0.Store(t + 48); c3_1.Store(t + 56); c4_0.Store(t + 64); c4_1.Store(t + 72); c5_0.Store(t + 80); c5_1.Store(t + 88);
-        GemmKernelScalar.StoreEdge(t, 16, c, ldc, alpha, beta, mr, nr);
+        Vector256<float> va = Vector256.Create(alpha), vb = Vector256.Create(beta);
+        Store(c, c0_0, c0_1, va, vb, beta);
+        Store(c + ldc, c1_0, c1_1, va, vb, beta);
+        Store(c + 2 * ldc, c2_0, c2_1, va, vb, beta);
+        Store(c + 3 * ldc, c3_0, c3_1, va, vb, beta);
+        Store(c + 4 * ldc, c4_0, c4_1, va, vb, beta);
+        Store(c + 5 * ldc, c5_0, c5_1, va, vb, beta);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

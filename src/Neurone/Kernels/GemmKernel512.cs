@@ -9,11 +9,14 @@ namespace Neurone.Kernels;
 /// 12-row panel of A and a packed 32-column panel of B.
 /// </summary>
 /// <remarks>
-/// Register budget (32 zmm): 24 accumulators + 2 for the B row (32 floats) = 26; the A element is
-/// broadcast straight from memory (folded into the FMA as an embedded broadcast), so it costs no register.
+/// Register budget (32 zmm): 24 accumulators + 2 for the B row (32 floats) + 1 broadcast = 27; the A element is
+/// broadcast straight from memory (one broadcast load, reused by both FMAs of the row).
 /// Per k step: 2 vector loads + 12 broadcasts feed 24 FMAs, which keeps both FMA pipes busy without
 /// saturating the load ports; 2 FMA pipes × 4 cycles latency need at least 8 independent chains, we have
 /// 24.
+/// The kernel only does full tiles with one straight-line epilogue; the driver runs edge tiles into a
+/// scratch tile. (An edge path in here, with its own uses of all accumulators, made RyuJIT spill every
+/// accumulator to the stack inside the k loop in some compilations: 4× slower.)
 /// </remarks>
 internal readonly struct GemmKernel512 : IGemmKernel
 {
@@ -21,7 +24,7 @@ internal readonly struct GemmKernel512 : IGemmKernel
     public static int NR => 32;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, int mr, int nr)
+    public static unsafe void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
         Vector512<float> c0_0 = default, c0_1 = default;
         Vector512<float> c1_0 = default, c1_1 = default;
@@ -37,7 +40,7 @@ internal readonly struct GemmKernel512 : IGemmKernel
         Vector512<float> c11_0 = default, c11_1 = default;
         // Fetch the C tile now: its rows are ldc apart (often a multiple of 4 KiB, so they collide in L1 and
         // miss), and waiting for them only after the k loop would stall the stores.
-        for (int r = 0; r < mr; r++)
+        for (int r = 0; r < MR; r++)
         {
             Sse.Prefetch0(c + r * ldc);
             Sse.Prefetch0(c + r * ldc + 16);
@@ -61,54 +64,44 @@ internal readonly struct GemmKernel512 : IGemmKernel
             b += 32;
         }
 
-        if (mr == MR && nr == NR)
-        {
-            Vector512<float> va = Vector512.Create(alpha), vb = Vector512.Create(beta);
-            Store(c + 0 * ldc, c0_0, c0_1, va, vb, beta);
-            Store(c + 1 * ldc, c1_0, c1_1, va, vb, beta);
-            Store(c + 2 * ldc, c2_0, c2_1, va, vb, beta);
-            Store(c + 3 * ldc, c3_0, c3_1, va, vb, beta);
-            Store(c + 4 * ldc, c4_0, c4_1, va, vb, beta);
-            Store(c + 5 * ldc, c5_0, c5_1, va, vb, beta);
-            Store(c + 6 * ldc, c6_0, c6_1, va, vb, beta);
-            Store(c + 7 * ldc, c7_0, c7_1, va, vb, beta);
-            Store(c + 8 * ldc, c8_0, c8_1, va, vb, beta);
-            Store(c + 9 * ldc, c9_0, c9_1, va, vb, beta);
-            Store(c + 10 * ldc, c10_0, c10_1, va, vb, beta);
-            Store(c + 11 * ldc, c11_0, c11_1, va, vb, beta);
-            return;
-        }
-
-        // Edge tile: spill the accumulators and update only the valid part, with the same arithmetic as Store.
-        float* t = stackalloc float[12 * 32];
-        c0_0.Store(t + 0); c0_1.Store(t + 16);
-        c1_0.Store(t + 32); c1_1.Store(t + 48);
-        c2_0.Store(t + 64); c2_1.Store(t + 80);
-        c3_0.Store(t + 96); c3_1.Store(t + 112);
-        c4_0.Store(t + 128); c4_1.Store(t + 144);
-        c5_0.Store(t + 160); c5_1.Store(t + 176);
-        c6_0.Store(t + 192); c6_1.Store(t + 208);
-        c7_0.Store(t + 224); c7_1.Store(t + 240);
-        c8_0.Store(t + 256); c8_1.Store(t + 272);
-        c9_0.Store(t + 288); c9_1.Store(t + 304);
-        c10_0.Store(t + 320); c10_1.Store(t + 336);
-        c11_0.Store(t + 352); c11_1.Store(t + 368);
-        GemmKernelScalar.StoreEdge(t, NR, c, ldc, alpha, beta, mr, nr);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static unsafe void Store(float* c, Vector512<float> x0, Vector512<float> x1, Vector512<float> va, Vector512<float> vb, float beta)
-    {
         // C = alpha·acc + beta·C as fma(acc, alpha, beta·C); beta = 0 never reads C (it may hold NaN).
+        Vector512<float> va = Vector512.Create(alpha), vb = Vector512.Create(beta);
         if (beta == 0)
         {
-            (x0 * va).Store(c);
-            (x1 * va).Store(c + 16);
+            (c0_0 * va).Store(c + 0 * ldc); (c0_1 * va).Store(c + 0 * ldc + 16);
+            (c1_0 * va).Store(c + 1 * ldc); (c1_1 * va).Store(c + 1 * ldc + 16);
+            (c2_0 * va).Store(c + 2 * ldc); (c2_1 * va).Store(c + 2 * ldc + 16);
+            (c3_0 * va).Store(c + 3 * ldc); (c3_1 * va).Store(c + 3 * ldc + 16);
+            (c4_0 * va).Store(c + 4 * ldc); (c4_1 * va).Store(c + 4 * ldc + 16);
+            (c5_0 * va).Store(c + 5 * ldc); (c5_1 * va).Store(c + 5 * ldc + 16);
+            (c6_0 * va).Store(c + 6 * ldc); (c6_1 * va).Store(c + 6 * ldc + 16);
+            (c7_0 * va).Store(c + 7 * ldc); (c7_1 * va).Store(c + 7 * ldc + 16);
+            (c8_0 * va).Store(c + 8 * ldc); (c8_1 * va).Store(c + 8 * ldc + 16);
+            (c9_0 * va).Store(c + 9 * ldc); (c9_1 * va).Store(c + 9 * ldc + 16);
+            (c10_0 * va).Store(c + 10 * ldc); (c10_1 * va).Store(c + 10 * ldc + 16);
+            (c11_0 * va).Store(c + 11 * ldc); (c11_1 * va).Store(c + 11 * ldc + 16);
         }
         else
         {
-            Vector512.FusedMultiplyAdd(x0, va, Vector512.Load(c) * vb).Store(c);
-            Vector512.FusedMultiplyAdd(x1, va, Vector512.Load(c + 16) * vb).Store(c + 16);
+            Update(c + 0 * ldc, c0_0, c0_1, va, vb);
+            Update(c + 1 * ldc, c1_0, c1_1, va, vb);
+            Update(c + 2 * ldc, c2_0, c2_1, va, vb);
+            Update(c + 3 * ldc, c3_0, c3_1, va, vb);
+            Update(c + 4 * ldc, c4_0, c4_1, va, vb);
+            Update(c + 5 * ldc, c5_0, c5_1, va, vb);
+            Update(c + 6 * ldc, c6_0, c6_1, va, vb);
+            Update(c + 7 * ldc, c7_0, c7_1, va, vb);
+            Update(c + 8 * ldc, c8_0, c8_1, va, vb);
+            Update(c + 9 * ldc, c9_0, c9_1, va, vb);
+            Update(c + 10 * ldc, c10_0, c10_1, va, vb);
+            Update(c + 11 * ldc, c11_0, c11_1, va, vb);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void Update(float* c, Vector512<float> x0, Vector512<float> x1, Vector512<float> va, Vector512<float> vb)
+    {
+        Vector512.FusedMultiplyAdd(x0, va, Vector512.Load(c) * vb).Store(c);
+        Vector512.FusedMultiplyAdd(x1, va, Vector512.Load(c + 16) * vb).Store(c + 16);
     }
 }

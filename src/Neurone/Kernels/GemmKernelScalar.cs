@@ -12,7 +12,7 @@ internal readonly struct GemmKernelScalar : IGemmKernel
     public static int MR => 4;
     public static int NR => 4;
 
-    public static unsafe void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, int mr, int nr)
+    public static unsafe void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
@@ -26,10 +26,19 @@ internal readonly struct GemmKernelScalar : IGemmKernel
             a += 4;
             b += 4;
         }
-        float* t = stackalloc float[16];
-        t[0] = c00; t[1] = c01; t[2] = c02; t[3] = c03; t[4] = c10; t[5] = c11; t[6] = c12; t[7] = c13;
-        t[8] = c20; t[9] = c21; t[10] = c22; t[11] = c23; t[12] = c30; t[13] = c31; t[14] = c32; t[15] = c33;
-        StoreEdge(t, 4, c, ldc, alpha, beta, mr, nr);
+        Store(c, c00, c01, c02, c03, alpha, beta);
+        Store(c + ldc, c10, c11, c12, c13, alpha, beta);
+        Store(c + 2 * ldc, c20, c21, c22, c23, alpha, beta);
+        Store(c + 3 * ldc, c30, c31, c32, c33, alpha, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe void Store(float* c, float x0, float x1, float x2, float x3, float alpha, float beta)
+    {
+        c[0] = Update(c, x0, alpha, beta);
+        c[1] = Update(c + 1, x1, alpha, beta);
+        c[2] = Update(c + 2, x2, alpha, beta);
+        c[3] = Update(c + 3, x3, alpha, beta);
     }
 
     /// <summary>
@@ -41,6 +50,10 @@ internal readonly struct GemmKernelScalar : IGemmKernel
     {
         for (int i = 0; i < mr; i++, t += ldt, c += ldc)
             for (int j = 0; j < nr; j++)
-                c[j] = beta == 0 ? t[j] * alpha : MathF.FusedMultiplyAdd(t[j], alpha, c[j] * beta);
+                c[j] = Update(c + j, t[j], alpha, beta);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static unsafe float Update(float* c, float x, float alpha, float beta)
+        => beta == 0 ? x * alpha : MathF.FusedMultiplyAdd(x, alpha, *c * beta);
 }
