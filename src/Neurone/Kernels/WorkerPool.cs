@@ -14,13 +14,16 @@ internal interface IParallelWork
 /// A few persistent worker threads for kernels. Parallel.For costs 5–20 µs and allocates per call, which is
 /// a tenth of a 128×784×512 GEMM; here a call posts its parts to workers that spin for a short while after
 /// each job (so back-to-back kernel calls in a training step find them awake) and then sleep on a
-/// semaphore. The caller runs part 0 itself and waits for the rest.
+/// semaphore.
 /// </summary>
 /// <remarks>
-/// One job at a time: a second caller (another thread, or a kernel called from inside a worker) does not
-/// wait for the pool but runs all its parts inline. Callers split work so results do not depend on which
-/// thread runs a part, so this changes speed, never results. Exceptions in any part are rethrown on the
-/// caller after all parts finished.
+/// Parts are claimed, not assigned: the caller and the woken workers take the next unclaimed part until
+/// none is left, so a worker the OS is slow to schedule (a busy machine) costs nothing — the caller does its
+/// part too — instead of stalling the call. Claims carry a generation number, so a worker that wakes after
+/// its job is over finds nothing to claim and never touches the finished job. Callers split work so results
+/// do not depend on which thread runs a part: this changes speed, never results. One job at a time: a
+/// second caller (another thread, or a kernel called from inside a part) runs all its parts inline.
+/// Exceptions in any part are rethrown on the caller once every claimed part has finished.
 /// </remarks>
 internal static class WorkerPool
 {
@@ -28,10 +31,9 @@ internal static class WorkerPool
     {
         public readonly SemaphoreSlim Wake = new(0);
         public int Sleeping;
-        public int Posted;          // bumped once per job; the worker runs when it differs from what it saw
+        public int Posted;          // bumped once per job; the worker looks for work when it differs from what it saw
         public IParallelWork? Work;
-        public int Index;
-        public Exception? Error;
+        public int Generation, Count;
     }
 
     /// <summary>How long an idle worker spins before it sleeps: long enough to bridge the gap between the
@@ -40,7 +42,10 @@ internal static class WorkerPool
 
     static readonly object gate = new();
     static Worker[] workers = [];
-    static int pending;
+    static int generation;
+    static long claims;             // (generation << 32) | next unclaimed part
+    static int completed;           // parts of the current generation finished
+    static Exception? error;
 
     /// <summary>Runs parts 0..count-1 of <paramref name="work"/>, in parallel when the pool is free.</summary>
     public static void Run(IParallelWork work, int count)
@@ -53,36 +58,42 @@ internal static class WorkerPool
         try
         {
             if (workers.Length < count - 1) Grow(count - 1);
-            Volatile.Write(ref pending, count - 1);
-            for (int i = 1; i < count; i++)
+            int gen = ++generation;
+            Volatile.Write(ref completed, 0);
+            error = null;
+            Interlocked.Exchange(ref claims, (long)gen << 32);
+            for (int i = 0; i < count - 1; i++)
             {
-                Worker w = workers[i - 1];
+                Worker w = workers[i];
                 w.Work = work;
-                w.Index = i;
-                w.Error = null;
-                Interlocked.Increment(ref w.Posted); // full fence: publishes Work/Index before the worker sees the bump
+                w.Count = count;
+                Volatile.Write(ref w.Generation, gen);
+                Interlocked.Increment(ref w.Posted); // full fence: publishes the job before the worker sees the bump
                 if (Volatile.Read(ref w.Sleeping) != 0) w.Wake.Release();
             }
 
-            Exception? error = null;
-            try { work.Execute(0); }
-            catch (Exception e) { error = e; }
-
+            Drain(work, gen, count);
             var spin = new SpinWait();
-            while (Volatile.Read(ref pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
-
-            for (int i = 1; i < count; i++)
-            {
-                Worker w = workers[i - 1];
-                error ??= w.Error;
-                w.Work = null;
-                w.Error = null;
-            }
-            if (error is not null) ExceptionDispatchInfo.Throw(error);
+            while (Volatile.Read(ref completed) != count) spin.SpinOnce(sleep1Threshold: -1);
+            if (error is { } e) ExceptionDispatchInfo.Throw(e);
         }
         finally
         {
             Monitor.Exit(gate);
+        }
+    }
+
+    /// <summary>Claims and runs parts of generation <paramref name="gen"/> until none is left.</summary>
+    static void Drain(IParallelWork work, int gen, int count)
+    {
+        while (true)
+        {
+            long s = Volatile.Read(ref claims);
+            if ((int)(s >> 32) != gen || (int)s >= count) return;
+            if (Interlocked.CompareExchange(ref claims, s + 1, s) != s) continue;
+            try { work.Execute((int)s); }
+            catch (Exception e) { Interlocked.CompareExchange(ref error, e, null); }
+            Interlocked.Increment(ref completed);
         }
     }
 
@@ -120,9 +131,12 @@ internal static class WorkerPool
                 start = Stopwatch.GetTimestamp();
             }
             seen = Volatile.Read(ref w.Posted);
-            try { w.Work!.Execute(w.Index); }
-            catch (Exception e) { w.Error = e; }
-            Interlocked.Decrement(ref pending);
+            // A consistent (job, generation) pair: if a newer post is being written, skip; its bump follows.
+            int gen = Volatile.Read(ref w.Generation);
+            IParallelWork? work = Volatile.Read(ref w.Work);
+            int count = Volatile.Read(ref w.Count);
+            if (work is null || Volatile.Read(ref w.Generation) != gen) continue;
+            Drain(work, gen, count);
         }
     }
 }
