@@ -1,1 +1,14 @@
-Console.WriteLine("bench");
+using Neurone.Bench;
+
+// Benchmarks print figures; they never assert. Usage: Neurone.Bench [gemm] [options]
+//   (no benchmark name = run every benchmark; currently gemm)
+string[] names = ["gemm"];
+string which = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "all";
+string[] options = which == "all" ? args : args[1..];
+if (which != "all" && Array.IndexOf(names, which) < 0)
+{
+    Console.Error.WriteLine($"unknown benchmark '{which}'; expected one of: {string.Join(", ", names)} (or none for all)");
+    return 2;
+}
+if (which is "all" or "gemm") GemmBench.Run(options);
+return 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Neurone.Kernels;
 
 /// <summary>
@@ -6,26 +8,142 @@ namespace Neurone.Kernels;
 /// (lda ≥ k); likewise B. When beta is 0, C is overwritten and never read (NaNs in it do not leak),
 /// as in BLAS.
 /// </summary>
-public static class Gemm
+/// <remarks>
+/// The classic blocked algorithm: for each block of NC columns, for each block of KC of the reduction,
+/// pack that slab of op(B) into NR-wide panels, then for each block of MC rows pack op(A) into MR-high
+/// panels and run the MR×NR register microkernel over every tile (see <see cref="GemmKernel512"/>). KC
+/// depends on k alone, never on the thread count, and threads split C into disjoint column or row ranges
+/// on the panel grid, so every element gets exactly the same sequence of operations with 1 or 16 threads:
+/// results are bit-identical for any <see cref="Parallelism.Threads"/>. m = 1 or n = 1 goes to
+/// <see cref="Gemv"/>.
+/// </remarks>
+public static unsafe class Gemm
 {
-    /// <summary>Multiplies with the best SIMD level and <see cref="Parallelism.Threads"/> threads.</summary>
+    // Block sizes (floats). KC: a B micro-panel (KC×NR = 32 KiB at NR = 32) stays in the 48 KiB L1 while
+    // the A panels stream past it. MC: the packed A block (MC×KC) stays in the 1 MiB L2. NC: the packed B
+    // slab (KC×NC) lives in L3. k is cut into equal blocks of at most KC so no tiny tail block wastes a pass.
+    internal static readonly int KC = Tune("NEURONE_KC", 256), MC = Tune("NEURONE_MC", 192), NC = Tune("NEURONE_NC", 2048);
+    static int Tune(string name, int d) => int.TryParse(Environment.GetEnvironmentVariable(name), out int v) ? v : d;
+
+    /// <summary>Below this many multiply-adds a second thread costs more than it saves.</summary>
+    internal const long ParallelWork = 1L << 18;
+
+    /// <summary>
+    /// Multiplies with the best SIMD level and <see cref="Parallelism.Threads"/> threads (one thread for
+    /// small products, where waking a second one costs more than it saves).
+    /// </summary>
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
-        => Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Simd.Best, Parallelism.Threads);
+        => Multiply(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Simd.Best,
+            (long)m * n * k < ParallelWork ? 1 : Parallelism.Threads);
 
-    /// <summary>Same, with an explicit SIMD level and thread count (tests force every path).</summary>
+    /// <summary>
+    /// Same, with an explicit SIMD level and thread count, used as given whatever the size (tests force
+    /// every path and split).
+    /// </summary>
     internal static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
         SimdLevel level, int threads)
     {
-        // Placeholder: a plain loop until the blocked kernel lands.
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
+        if (m < 0) throw new ArgumentException($"gemm: m is {m}, expected m >= 0.", nameof(m));
+        if (n < 0) throw new ArgumentException($"gemm: n is {n}, expected n >= 0.", nameof(n));
+        if (k < 0) throw new ArgumentException($"gemm: k is {k}, expected k >= 0.", nameof(k));
+        if (threads < 1) throw new ArgumentException($"gemm: threads is {threads}, expected at least 1.", nameof(threads));
+        if (!Simd.IsSupported(level)) throw new ArgumentException($"gemm: SIMD level {level} is not supported by this CPU (best is {Simd.Best}).", nameof(level));
+        CheckMatrix("a", "lda", a.Length, transA ? k : m, transA ? m : k, lda);
+        CheckMatrix("b", "ldb", b.Length, transB ? n : k, transB ? k : n, ldb);
+        CheckMatrix("c", "ldc", c.Length, m, n, ldc);
+
+        if (m == 0 || n == 0) return;
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            if (k == 0 || alpha == 0)
             {
-                float s = 0;
-                for (int p = 0; p < k; p++)
-                    s += (transA ? a[p * lda + i] : a[i * lda + p]) * (transB ? b[j * ldb + p] : b[p * ldb + j]);
-                c[i * ldc + j] = beta == 0 ? alpha * s : alpha * s + beta * c[i * ldc + j];
+                Scale(m, n, beta, pc, ldc);
+                return;
             }
+            var job = GemmJob.Current;
+            job.Set(level, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            try
+            {
+                job.Plan(threads);
+                WorkerPool.Run(job, job.Parts);
+            }
+            finally
+            {
+                job.Clear();
+            }
+        }
+    }
+
+    static void CheckMatrix(string name, string ldName, int length, int rows, int cols, int ld)
+    {
+        if (rows == 0 || cols == 0) return;
+        if (ld < cols)
+            throw new ArgumentException($"gemm: {ldName} is {ld}, expected at least {cols} (the row length of the {rows}x{cols} matrix {name}).", ldName);
+        long needed = (long)(rows - 1) * ld + cols;
+        if (length < needed)
+            throw new ArgumentException($"gemm: {name} has {length} elements, expected at least {needed} for a {rows}x{cols} matrix with {ldName} {ld}.", name);
+    }
+
+    /// <summary>C = beta·C (beta = 0 writes zeros without reading).</summary>
+    static void Scale(int m, int n, float beta, float* c, nint ldc)
+    {
+        for (int i = 0; i < m; i++, c += ldc)
+        {
+            if (beta == 0) new Span<float>(c, n).Clear();
+            else if (beta != 1) for (int j = 0; j < n; j++) c[j] *= beta;
+        }
+    }
+
+    /// <summary>
+    /// The blocked algorithm on C[i0..i1, j0..j1] with microkernel TK, using the calling thread's buffers.
+    /// i0 and j0 lie on the MR/NR panel grid, so edge tiles are the same whatever the split.
+    /// </summary>
+    [SkipLocalsInit]
+    internal static void Blocked<TK>(GemmJob g, int i0, int i1, int j0, int j1) where TK : struct, IGemmKernel
+    {
+        int mr = TK.MR, nr = TK.NR, kcMax = g.KcBlock;
+        int mcMax = Math.Max(mr, MC / mr * mr), ncMax = Math.Max(nr, NC / nr * nr);
+        var buffers = GemmBuffers.Current;
+        float* pa = buffers.A(mcMax * kcMax);
+        float* edge = stackalloc float[mr * nr];
+        float* pb = buffers.B(Math.Min(ncMax, (j1 - j0 + nr - 1) / nr * nr) * kcMax);
+        for (int jc = j0; jc < j1; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, j1 - jc);
+            for (int p0 = 0; p0 < g.K; p0 += kcMax)
+            {
+                int kc = Math.Min(kcMax, g.K - p0);
+                // The first k block applies beta; later ones accumulate into what the first wrote.
+                float beta = p0 == 0 ? g.Beta : 1f;
+                GemmPacking.PackB(g.B, g.Ldb, g.TransB, p0, kc, jc, nc, pb, nr);
+                for (int ic = i0; ic < i1; ic += mcMax)
+                {
+                    int mc = Math.Min(mcMax, i1 - ic);
+                    GemmPacking.PackA(g.A, g.Lda, g.TransA, ic, mc, p0, kc, pa, mr);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        float* bPanel = pb + jr * kc;
+                        float* cCol = g.C + jc + jr;
+                        int ncols = Math.Min(nr, nc - jr);
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            float* cTile = cCol + (ic + ir) * g.Ldc;
+                            int nrows = Math.Min(mr, mc - ir);
+                            if (nrows == mr && ncols == nr)
+                                TK.Run(kc, pa + ir * kc, bPanel, cTile, g.Ldc, g.Alpha, beta);
+                            else
+                            {
+                                // Ragged edge: the full tile goes to scratch, then only its valid corner to C
+                                // (with the same arithmetic as the kernel's own epilogue).
+                                TK.Run(kc, pa + ir * kc, bPanel, edge, nr, 1f, 0f);
+                                GemmKernelScalar.StoreEdge(edge, nr, cTile, g.Ldc, g.Alpha, beta, nrows, ncols);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

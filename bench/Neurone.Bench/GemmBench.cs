@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Neurone.Kernels;
+
+namespace Neurone.Bench;
+
+/// <summary>
+/// SGEMM GFLOPS for square sizes and the MLP training shapes of ../shared/bench/gemm.py, 1 and 2 threads,
+/// side by side with OpenBLAS (torch.mm, run through anchor.sh in the same invocation) and the measured
+/// FMA peak. Options: --no-anchor, --anchor-file PATH (reuse a captured anchor line), --no-peak,
+/// --peak GFLOPS (2-thread peak), --shapes a,b (name prefixes), --threads 1,2, --rounds N, --min-time S.
+/// </summary>
+static class GemmBench
+{
+    sealed record Shape(string Name, int M, int K, int N, string Layout);
+
+    // Names, sizes and layouts exactly as in gemm.py, so results can be matched by key.
+    static readonly Shape[] Shapes =
+    [
+        new("sq64", 64, 64, 64, "NN"), new("sq128", 128, 128, 128, "NN"), new("sq256", 256, 256, 256, "NN"),
+        new("sq512", 512, 512, 512, "NN"), new("sq1024", 1024, 1024, 1024, "NN"), new("sq2048", 2048, 2048, 2048, "NN"),
+        new("L1_fwd 128x784@784x512", 128, 784, 512, "NT"),
+        new("L1_dW 512x128@128x784", 512, 128, 784, "TN"),
+        new("L2_fwd 128x512@512x256", 128, 512, 256, "NT"),
+        new("L2_dX 128x256@256x512", 128, 256, 512, "NN"),
+        new("L2_dW 256x128@128x512", 256, 128, 512, "TN"),
+    ];
+
+    const double DefaultPeak = 339;
+
+    public static void Run(string[] args)
+    {
+        string? Opt(string name) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
+        bool Flag(string name) => Array.IndexOf(args, name) >= 0;
+        int rounds = int.Parse(Opt("--rounds") ?? "5", CultureInfo.InvariantCulture);
+        double minTime = double.Parse(Opt("--min-time") ?? "0.25", CultureInfo.InvariantCulture);
+        int[] threadCounts = (Opt("--threads") ?? "1,2").Split(',').Select(int.Parse).ToArray();
+        string[]? filter = Opt("--shapes")?.Split(',');
+        var shapes = Shapes.Where(s => filter is null || filter.Any(f => s.Name.StartsWith(f, StringComparison.Ordinal))).ToArray();
+
+        Console.WriteLine($"# gemm: SIMD {Simd.Best}, {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}");
+        double peak = Flag("--no-peak") ? DefaultPeak : double.Parse(Opt("--peak") ?? MeasurePeak().ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        Dictionary<string, double>? anchor = Flag("--no-anchor") ? null : LoadAnchor(Opt("--anchor-file"));
+
+        var ours = new Dictionary<string, double>();
+        foreach (int t in threadCounts)
+            foreach (var s in shapes)
+            {
+                var (median, min, max) = Measure(s, t, rounds, minTime);
+                ours[$"{s.Name} t{t}"] = median;
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    bench = "gemm", shape = s.Name, m = s.M, k = s.K, n = s.N, layout = s.Layout, threads = t,
+                    gflops = new { median = Math.Round(median, 1), min = Math.Round(min, 1), max = Math.Round(max, 1) },
+                }));
+            }
+
+        Console.WriteLine();
+        Console.WriteLine($"GFLOPS, medians of {rounds} rounds. Peak: {peak:F0} (2 threads), {peak / 2:F0} (1 thread). OpenBLAS = torch.mm via anchor.sh{(anchor is null ? " (not available)" : "")}.");
+        Console.WriteLine($"{"shape",-24} {"ours 1t",8} {"ours 2t",8} {"BLAS 1t",8} {"BLAS 2t",8} {"ratio 1t",8} {"ratio 2t",8} {"%pk 1t",7} {"%pk 2t",7}");
+        foreach (var s in shapes)
+        {
+            string Cell(IDictionary<string, double>? d, int t) => d != null && d.TryGetValue($"{s.Name} t{t}", out double v) ? v.ToString("F1", CultureInfo.InvariantCulture) : "-";
+            string Ratio(int t) => anchor != null && ours.TryGetValue($"{s.Name} t{t}", out double o) && anchor.TryGetValue($"{s.Name} t{t}", out double r) ? (o / r).ToString("F2", CultureInfo.InvariantCulture) : "-";
+            string Pct(int t) => ours.TryGetValue($"{s.Name} t{t}", out double o) ? (100 * o / (peak * t / 2)).ToString("F0", CultureInfo.InvariantCulture) + "%" : "-";
+            Console.WriteLine($"{s.Name,-24} {Cell(ours, 1),8} {Cell(ours, 2),8} {Cell(anchor, 1),8} {Cell(anchor, 2),8} {Ratio(1),8} {Ratio(2),8} {Pct(1),7} {Pct(2),7}");
+        }
+    }
+
+    static (double Median, double Min, double Max) Measure(Shape s, int threads, int rounds, double minTime)
+    {
+        var rng = new Random(0);
+        float[] Fill(int count) { var v = new float[count]; for (int i = 0; i < count; i++) v[i] = (float)(rng.NextDouble() * 2 - 1); return v; }
+        bool transA = s.Layout[0] == 'T', transB = s.Layout[1] == 'T';
+        float[] a = Fill(s.M * s.K), b = Fill(s.K * s.N), c = new float[s.M * s.N];
+        int lda = transA ? s.M : s.K, ldb = transB ? s.K : s.N;
+        void Once() => Gemm.Multiply(transA, transB, s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N, Simd.Best, threads);
+
+        Once(); Once();
+        double best = double.MaxValue;
+        for (int i = 0; i < 3; i++) { long t0 = Stopwatch.GetTimestamp(); Once(); best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds); }
+        int reps = Math.Max(1, (int)(minTime / Math.Max(1e-7, best)));
+        double flop = 2.0 * s.M * s.N * s.K;
+        var rates = new double[rounds];
+        for (int r = 0; r < rounds; r++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int i = 0; i < reps; i++) Once();
+            rates[r] = flop * reps / Stopwatch.GetElapsedTime(t0).TotalSeconds / 1e9;
+        }
+        Array.Sort(rates);
+        return (rates[rounds / 2], rates[0], rates[^1]);
+    }
+
+    /// <summary>The shared bench folder: ../shared/bench next to the repository root (the folder holding Neurone.slnx).</summary>
+    static string? SharedBench()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Neurone.slnx")))
+                return dir.Parent is null ? null : Path.Combine(dir.Parent.FullName, "shared", "bench");
+        return null;
+    }
+
+    static Dictionary<string, double>? LoadAnchor(string? file)
+    {
+        string? line;
+        if (file != null)
+        {
+            line = File.Exists(file) ? File.ReadAllLines(file).LastOrDefault(l => l.TrimStart().StartsWith('{')) : null;
+            if (line is null) { Console.WriteLine($"# anchor: {file} has no JSON line; continuing without the reference"); return null; }
+            Console.WriteLine($"# anchor: read from {file}");
+        }
+        else
+        {
+            string? dir = SharedBench();
+            string? script = dir is null ? null : Path.Combine(dir, "anchor.sh");
+            if (script is null || !File.Exists(script)) { Console.WriteLine("# anchor: ../shared/bench/anchor.sh not found; continuing without the reference"); return null; }
+            Console.WriteLine($"# anchor: running {script} gemm.py (a minute or two)...");
+            var (ok, output) = RunProcess(script, "gemm.py", dir!);
+            line = output.Split('\n').LastOrDefault(l => l.TrimStart().StartsWith('{'));
+            if (!ok || line is null) { Console.WriteLine("# anchor: anchor.sh failed; continuing without the reference"); return null; }
+            Console.WriteLine(line);
+        }
+        try
+        {
+            var result = new Dictionary<string, double>();
+            using var doc = JsonDocument.Parse(line);
+            foreach (var entry in doc.RootElement.GetProperty("results").EnumerateObject())
+                result[entry.Name] = entry.Value.GetProperty("torch.mm").GetProperty("median").GetDouble();
+            return result;
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            Console.WriteLine($"# anchor: could not parse its output ({e.Message}); continuing without the reference");
+            return null;
+        }
+    }
+
+    /// <summary>The 2-thread FP32 FMA peak from ../shared/bench/peak.c when gcc is present, else 339.</summary>
+    static double MeasurePeak()
+    {
+        string? dir = SharedBench();
+        string? source = dir is null ? null : Path.Combine(dir, "peak.c");
+        if (source is null || !File.Exists(source)) { Console.WriteLine($"# peak: peak.c not found, using {DefaultPeak}"); return DefaultPeak; }
+        string tmp = Path.Combine(Path.GetTempPath(), $"neurone-peak-{Environment.ProcessId}");
+        Directory.CreateDirectory(tmp);
+        try
+        {
+            string exe = Path.Combine(tmp, "peak");
+            var (built, _) = RunProcess("gcc", $"-O2 -mavx512f -fopenmp \"{source}\" -o \"{exe}\"", tmp);
+            if (!built) { Console.WriteLine($"# peak: gcc not available or failed, using {DefaultPeak}"); return DefaultPeak; }
+            var (ran, output) = RunProcess(exe, "", tmp);
+            double peak = DefaultPeak;
+            foreach (string l in output.Split('\n'))
+            {
+                if (!l.StartsWith('{')) continue;
+                using var doc = JsonDocument.Parse(l);
+                if (doc.RootElement.GetProperty("threads").GetInt32() == 2)
+                    peak = doc.RootElement.GetProperty("fma512_gflops_total").GetDouble();
+            }
+            Console.WriteLine($"# peak: {(ran ? output.Trim().Replace("\n", " ") : "peak failed")} -> {peak:F0} GFLOPS on 2 threads");
+            return peak;
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            Console.WriteLine($"# peak: could not parse peak output, using {DefaultPeak}");
+            return DefaultPeak;
+        }
+        finally
+        {
+            try { Directory.Delete(tmp, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    static (bool Ok, string Output) RunProcess(string file, string arguments, string workingDirectory)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo(file, arguments) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+            using var p = Process.Start(psi)!;
+            var stderr = p.StandardError.ReadToEndAsync();
+            string output = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            _ = stderr.Result;
+            return (p.ExitCode == 0, output);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return (false, "");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+namespace Neurone.Kernels;
+
+/// <summary>
+/// One GEMM call's arguments and its split into parts for <see cref="WorkerPool"/>. Cached per calling
+/// thread (the caller blocks until all parts are done), so a call allocates nothing.
+/// </summary>
+internal sealed unsafe class GemmJob : IParallelWork
+{
+    [ThreadStatic] static GemmJob? current;
+    public static GemmJob Current => current ??= new GemmJob();
+
+    public SimdLevel Level;
+    public bool TransA, TransB;
+    public int M, N, K;
+    public float Alpha, Beta;
+    public float* A, B, C;
+    public nint Lda, Ldb, Ldc;
+
+    public int KcBlock;   // k block size: a function of k alone (bit-identical results for any thread count)
+    public int Parts;     // number of parts (threads) the output is split into
+    bool splitN;          // split the columns (else the rows) of C
+    int panels, panelSize;
+
+    // Matrix-vector mode (m = 1 or n = 1): y = alpha·x·M + beta·y over `outputs` outputs.
+    bool gemv, rows;
+    float* x, mat, y;
+    nint ld, incy;
+    int outputs;
+
+    public void Set(SimdLevel level, bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
+    {
+        Level = level; TransA = transA; TransB = transB; M = m; N = n; K = k; Alpha = alpha; Beta = beta;
+        A = a; B = b; C = c; Lda = lda; Ldb = ldb; Ldc = ldc;
+    }
+
+    public void Clear()
+    {
+        A = B = C = x = mat = y = null;
+    }
+
+    public void Plan(int threads)
+    {
+        gemv = M == 1 || N == 1;
+        if (gemv)
+        {
+            PlanGemv(threads);
+            return;
+        }
+
+        int blocks = (K + Gemm.KC - 1) / Gemm.KC;
+        KcBlock = (K + blocks - 1) / blocks;
+        (int mr, int nr) = Level switch
+        {
+            SimdLevel.Vector512 => (GemmKernel512.MR, GemmKernel512.NR),
+            SimdLevel.Vector256 => (GemmKernel256.MR, GemmKernel256.NR),
+            _ => (GemmKernelScalar.MR, GemmKernelScalar.NR),
+        };
+        // Split the wider dimension: each part packs all of the other operand, so this keeps the
+        // duplicated packing (m·k or k·n per extra thread) the smaller one.
+        splitN = N >= M;
+        panelSize = splitN ? nr : mr;
+        panels = ((splitN ? N : M) + panelSize - 1) / panelSize;
+        Parts = Math.Max(1, Math.Min(threads, panels));
+    }
+
+    void PlanGemv(int threads)
+    {
+        // m = 1: y is the row of C; n = 1: y is the column of C and the roles of A and B swap (C^T = op(B)^T·op(A)^T).
+        float* xs;
+        nint incx;
+        int k = K;
+        if (M == 1)
+        {
+            xs = A; incx = TransA ? Lda : 1;
+            rows = !TransB; mat = B; ld = Ldb;
+            y = C; incy = 1; outputs = N;
+        }
+        else
+        {
+            xs = B; incx = TransB ? 1 : Ldb;
+            rows = TransA; mat = A; ld = Lda;
+            y = C; incy = Ldc; outputs = M;
+        }
+        if (incx == 1) x = xs;
+        else
+        {
+            x = GemmBuffers.Current.X(k);
+            for (int p = 0; p < k; p++) x[p] = xs[p * incx];
+        }
+        // Parts own whole 128-output chunks, so the rows layout's vector/scalar boundary never moves.
+        panelSize = 128;
+        panels = (outputs + panelSize - 1) / panelSize;
+        Parts = Math.Max(1, Math.Min(threads, panels));
+    }
+
+    public void Execute(int index)
+    {
+        int p0 = (int)((long)index * panels / Parts), p1 = (int)((long)(index + 1) * panels / Parts);
+        if (p0 == p1) return;
+        if (gemv)
+        {
+            Gemv.Run(Level, rows, K, p0 * panelSize, Math.Min(outputs, p1 * panelSize), Alpha, x, mat, ld, Beta, y, incy);
+            return;
+        }
+        int i0 = 0, i1 = M, j0 = 0, j1 = N;
+        if (splitN) { j0 = p0 * panelSize; j1 = Math.Min(N, p1 * panelSize); }
+        else { i0 = p0 * panelSize; i1 = Math.Min(M, p1 * panelSize); }
+        switch (Level)
+        {
+            case SimdLevel.Vector512: Gemm.Blocked<GemmKernel512>(this, i0, i1, j0, j1); break;
+            case SimdLevel.Vector256: Gemm.Blocked<GemmKernel256>(this, i0, i1, j0, j1); break;
+            default: Gemm.Blocked<GemmKernelScalar>(this, i0, i1, j0, j1); break;
+        }
+    }
+}

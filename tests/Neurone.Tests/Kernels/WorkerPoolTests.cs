@@ -1,0 +1,69 @@
+using Neurone.Kernels;
+
+namespace Neurone.Tests.Kernels;
+
+public class WorkerPoolTests
+{
+    sealed class Recorder(int count, int throwAt = -1, Action<int>? inner = null) : IParallelWork
+    {
+        public readonly int[] Runs = new int[count];
+
+        public void Execute(int index)
+        {
+            Interlocked.Increment(ref Runs[index]);
+            inner?.Invoke(index);
+            if (index == throwAt) throw new InvalidOperationException($"part {index} failed");
+        }
+    }
+
+    [Fact]
+    public void RunsEveryPartExactlyOnce()
+    {
+        for (int round = 0; round < 200; round++)
+        {
+            int count = 1 + round % 5;
+            var r = new Recorder(count);
+            WorkerPool.Run(r, count);
+            Assert.All(r.Runs, n => Assert.Equal(1, n));
+        }
+    }
+
+    [Fact]
+    public void ExceptionInAnyPartSurfacesOnTheCaller()
+    {
+        for (int at = 0; at < 3; at++)
+        {
+            var r = new Recorder(3, throwAt: at);
+            var e = Assert.Throws<InvalidOperationException>(() => WorkerPool.Run(r, 3));
+            Assert.Equal($"part {at} failed", e.Message);
+            Assert.All(r.Runs, n => Assert.Equal(1, n));
+        }
+        // The pool still works afterwards.
+        var ok = new Recorder(3);
+        WorkerPool.Run(ok, 3);
+        Assert.All(ok.Runs, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
+    public async Task NestedAndConcurrentCallsNeitherHangNorLoseParts()
+    {
+        var inner = new Recorder[4];
+        var outer = new Recorder(4, inner: i => { inner[i] = new Recorder(3); WorkerPool.Run(inner[i], 3); });
+        WorkerPool.Run(outer, 4);
+        Assert.All(outer.Runs, n => Assert.Equal(1, n));
+        Assert.All(inner, r => Assert.All(r.Runs, n => Assert.Equal(1, n)));
+
+        var tasks = new Task[4];
+        for (int t = 0; t < tasks.Length; t++)
+            tasks[t] = Task.Run(() =>
+            {
+                for (int round = 0; round < 100; round++)
+                {
+                    var r = new Recorder(3);
+                    WorkerPool.Run(r, 3);
+                    Assert.All(r.Runs, n => Assert.Equal(1, n));
+                }
+            });
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
+    }
+}
