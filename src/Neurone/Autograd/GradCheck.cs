@@ -7,12 +7,13 @@ namespace Neurone.Autograd;
 /// Compares the gradients autograd computes with centred finite differences.
 /// <para>
 /// Tensors are float32, so the function is evaluated in float32 too; the choices below keep that
-/// reliable. A non-scalar output is reduced to Σ output·R with a fixed random R, so every output
-/// element is checked at once. The step is 1e-2 by default: with float32 rounding (about 1e-7 of the
+/// reliable. A non-scalar output is reduced to Σ output·R with a fixed random R (summed in double), so
+/// every output element is checked at once. The step is 1e-2 by default: with float32 rounding (about 1e-7 of the
 /// output) divided by the step, and the truncation error of a centred difference (step²·f‴/6), that size
 /// keeps both near 1e-5 of typical values. Each element's error is |analytic − numeric| divided by
-/// max(|analytic|, |numeric|, floor), where the floor (1e-3 of the largest numeric gradient of that
-/// input, at least 1e-3) keeps near-zero entries from dividing noise by noise. A check passes when every
+/// max(|analytic|, |numeric|, floor), where the floor — the larger of 1e-3, 1e-3 of the largest numeric
+/// gradient of that input, and 10 times the rounding noise of a difference (6e-8·Σ|output·R| / step) — keeps
+/// near-zero entries from dividing noise by noise. A check passes when every
 /// input's worst error is below the tolerance (default 1e-2); a wrong gradient is typically off by
 /// 10⁻¹ or more. Keep inputs away from kinks (ReLU at 0, max ties) by more than the step.
 /// </para>
@@ -32,11 +33,20 @@ public static class GradCheck
                 throw new ArgumentException("gradcheck: every input must be a leaf tensor with RequiresGrad set.");
 
         var probe = function();
-        var projection = Tensor.Randn(probe.ShapeArray(), new Rng(seed));
-        Tensor Objective() => probe.Count == 1 && probe.Rank == 0 ? function() : (function() * projection).Sum();
+        // Non-scalar outputs are checked through Σ output·R; the sum is taken in double so that only the
+        // float32 rounding of the outputs themselves limits the finite differences.
+        var projection = probe.Count == 1 ? Tensor.Ones(probe.ShapeArray()) : Tensor.Randn(probe.ShapeArray(), new Rng(seed));
+        var r = projection.ToArray();
+        (double value, double magnitude) Objective()
+        {
+            var y = function().AsReadOnlySpan();
+            double sum = 0, magnitude = 0;
+            for (int i = 0; i < y.Length; i++) { sum += (double)y[i] * r[i]; magnitude += Math.Abs((double)y[i] * r[i]); }
+            return (sum, magnitude);
+        }
 
         foreach (var x in inputs) x.Grad = null;
-        Objective().Backward();
+        function().Backward(projection);
         var analytic = inputs.Select(x => x.Grad?.ToArray() ?? new float[x.Count]).ToArray();
 
         var results = new List<InputGradError>();
@@ -46,17 +56,22 @@ public static class GradCheck
             {
                 var values = inputs[n].AsSpan();
                 var numeric = new double[values.Length];
+                double magnitude = 0;
                 for (int i = 0; i < values.Length; i++)
                 {
                     float original = values[i];
                     values[i] = original + step;
-                    double plus = Objective().Item();
+                    var plus = Objective();
                     values[i] = original - step;
-                    double minus = Objective().Item();
+                    var minus = Objective();
                     values[i] = original;
-                    numeric[i] = (plus - minus) / (2.0 * step);
+                    numeric[i] = (plus.value - minus.value) / (2.0 * step);
+                    magnitude = Math.Max(magnitude, Math.Max(plus.magnitude, minus.magnitude));
                 }
-                results.Add(Compare(n, analytic[n], numeric));
+                // Each output is rounded to about 6e-8 of its size; divided by the step that bounds the
+                // noise of one difference. Errors are not judged below 10 times it.
+                double noise = 10 * 6e-8 * magnitude / step;
+                results.Add(Compare(n, analytic[n], numeric, noise));
             }
         }
         return new GradCheckResult(results, tolerance);
@@ -65,11 +80,11 @@ public static class GradCheck
     /// <inheritdoc cref="Run(Func{Tensor}, IReadOnlyList{Tensor}, float, float, ulong)"/>
     public static GradCheckResult Run(Func<Tensor> function, params Tensor[] inputs) => Run(function, (IReadOnlyList<Tensor>)inputs);
 
-    static InputGradError Compare(int input, float[] analytic, double[] numeric)
+    static InputGradError Compare(int input, float[] analytic, double[] numeric, double noise)
     {
         double maxNumeric = 0;
         foreach (double v in numeric) maxNumeric = Math.Max(maxNumeric, Math.Abs(v));
-        double floor = Math.Max(1e-3, 1e-3 * maxNumeric);
+        double floor = Math.Max(Math.Max(1e-3, 1e-3 * maxNumeric), noise);
         double worst = 0;
         int worstIndex = -1;
         for (int i = 0; i < numeric.Length; i++)
