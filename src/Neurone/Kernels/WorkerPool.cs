@@ -40,7 +40,9 @@ internal static class WorkerPool
     /// kernel calls of one training step, short enough not to burn a core when the program goes idle.</summary>
     static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
 
-    static readonly object gate = new();
+    // Not a Monitor: a Monitor is re-entrant, so a kernel called from inside a part on the calling thread
+    // would enter it again and reset the running job. A flag taken by compare-exchange is not.
+    static int busy;
     static Worker[] workers = [];
     static int generation;
     static long claims;             // (generation << 32) | next unclaimed part
@@ -50,7 +52,7 @@ internal static class WorkerPool
     /// <summary>Runs parts 0..count-1 of <paramref name="work"/>, in parallel when the pool is free.</summary>
     public static void Run(IParallelWork work, int count)
     {
-        if (count <= 1 || !Monitor.TryEnter(gate))
+        if (count <= 1 || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
         {
             for (int i = 0; i < count; i++) work.Execute(i);
             return;
@@ -79,7 +81,7 @@ internal static class WorkerPool
         }
         finally
         {
-            Monitor.Exit(gate);
+            Volatile.Write(ref busy, 0);
         }
     }
 
