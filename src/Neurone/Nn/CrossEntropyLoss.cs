@@ -31,7 +31,7 @@ public sealed class CrossEntropyLoss : Loss
         var x = input.AsReadOnlySpan();
         var t = target.AsReadOnlySpan();
         // The softmax is kept for the backward pass: it is all the gradient needs.
-        var probabilities = new Tensor(n, c);
+        var probabilities = Tensor.Uninitialized([n, c]);
         var p = probabilities.AsSpan();
         var losses = new Tensor(n);
         var l = losses.AsSpan();
@@ -69,7 +69,7 @@ public sealed class CrossEntropyLoss : Loss
 
     Tensor Backward(Tensor probabilities, int[]? labels, Tensor? soft, Tensor g, int n, int c)
     {
-        var grad = new Tensor(n, c);
+        var grad = Tensor.Uninitialized([n, c]);
         var d = grad.AsSpan();
         var p = probabilities.AsReadOnlySpan();
         var gs = g.AsReadOnlySpan();

@@ -43,7 +43,7 @@ public sealed class Linear : Module
         int rows = input.Count / InFeatures;
         var outShape = input.ShapeArray();
         outShape[^1] = OutFeatures;
-        var y = new Tensor(outShape);
+        var y = Tensor.Uninitialized(outShape);
         var ys = y.AsSpan();
         float beta = 0f;
         if (Bias is not null)
@@ -64,12 +64,12 @@ public sealed class Linear : Module
         Tensor? dx = null, dw = null, db = null;
         if (input.RequiresGrad)
         {
-            dx = new Tensor(input.ShapeArray());
+            dx = Tensor.Uninitialized(input.ShapeArray());
             Gemm.Multiply(false, false, rows, InFeatures, OutFeatures, 1f, gs, OutFeatures, Weight.AsReadOnlySpan(), InFeatures, 0f, dx.AsSpan(), InFeatures);
         }
         if (Weight.RequiresGrad)
         {
-            dw = new Tensor(OutFeatures, InFeatures);
+            dw = Tensor.Uninitialized([OutFeatures, InFeatures]);
             Gemm.Multiply(true, false, OutFeatures, InFeatures, rows, 1f, gs, OutFeatures, input.AsReadOnlySpan(), InFeatures, 0f, dw.AsSpan(), InFeatures);
         }
         if (Bias is not null && Bias.RequiresGrad)

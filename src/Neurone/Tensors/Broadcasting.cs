@@ -10,7 +10,7 @@ internal static class Broadcasting
     public static Tensor Apply<TOp>(string op, Tensor a, Tensor b) where TOp : IBinaryOp
     {
         var outShape = Shapes.Equal(a.Shape, b.Shape) ? a.ShapeArray() : Shapes.Broadcast(op, a.Shape, b.Shape);
-        var result = new Tensor(outShape);
+        var result = Tensor.Uninitialized(outShape);
         Apply<TOp>(op, a, b, result);
         return result;
     }

@@ -124,7 +124,7 @@ public partial class Tensor
         int rowSize = n == 0 ? 0 : Count / n;
         var result = (int[])shape.Clone();
         result[0] = rows.Length;
-        var t = new Tensor(result);
+        var t = Uninitialized(result);
         var src = AsReadOnlySpan();
         var dst = t.AsSpan();
         for (int i = 0; i < rows.Length; i++)
@@ -166,7 +166,7 @@ public partial class Tensor
             if (!ok) throw new ArgumentException($"concat: shapes {Shapes.Format(first)} and {Shapes.Format(t.shape)} differ outside axis {ax}.");
             result[ax] += t.shape[ax];
         }
-        var r = new Tensor(result);
+        var r = Uninitialized(result);
         // Each input contributes one contiguous block per outer index.
         int outer = 1;
         for (int i = 0; i < ax; i++) outer *= first[i];
@@ -233,7 +233,7 @@ public partial class Tensor
             result[i] = shape[d];
             strides[i] = srcStrides[d];
         }
-        var t = new Tensor(result);
+        var t = Uninitialized(result);
         StridedCopy(AsReadOnlySpan(), strides, result, t.AsSpan());
         var inverse = new int[Rank];
         for (int i = 0; i < Rank; i++) inverse[Shapes.Axis("permute", dims[i], shape)] = i;
@@ -254,7 +254,7 @@ public partial class Tensor
     public Tensor T()
     {
         if (Rank != 2) throw new InvalidOperationException($"t: expected a 2-D tensor, got shape {Shapes.Format(shape)}.");
-        var r = new Tensor(shape[1], shape[0]);
+        var r = Uninitialized([shape[1], shape[0]]);
         Kernels.Transpose.Copy(AsReadOnlySpan(), shape[0], shape[1], r.AsSpan());
         return Graph.Record(r, "t", [this], g => [g.T()]);
     }

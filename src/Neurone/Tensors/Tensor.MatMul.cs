@@ -36,7 +36,7 @@ public partial class Tensor
         int batch = Math.Max(batchA, batchB);
         bool batched = a2.Rank == 3 || b2.Rank == 3;
 
-        var result = new Tensor(batched ? new[] { batch, m, n } : new[] { m, n });
+        var result = Uninitialized(batched ? [batch, m, n] : [m, n]);
         int lda = a2.shape[^1], ldb = b2.shape[^1];
         var c = result.AsSpan();
         var av = a2.AsReadOnlySpan();

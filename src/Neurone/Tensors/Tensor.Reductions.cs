@@ -146,7 +146,7 @@ public partial class Tensor
     {
         int ax = Shapes.Axis(op, axis, shape);
         var (outer, n, inner) = Split(ax);
-        var result = new Tensor(ReducedShape(ax, keepDim));
+        var result = Uninitialized(ReducedShape(ax, keepDim));
         var src = AsReadOnlySpan();
         var dst = result.AsSpan();
         for (int o = 0; o < outer; o++)

@@ -67,7 +67,7 @@ public partial class Tensor
     /// <summary>g where the ReLU output was positive, else 0, in one pass.</summary>
     internal static Tensor ReluBackward(Tensor g, Tensor y)
     {
-        var r = new Tensor(g.shape);
+        var r = Uninitialized(g.shape);
         var gs = g.AsReadOnlySpan();
         var ys = y.AsReadOnlySpan();
         var d = r.AsSpan();
@@ -118,14 +118,14 @@ public partial class Tensor
 
     static Tensor Map(Tensor a, SpanMap f)
     {
-        var r = new Tensor(a.shape);
+        var r = Uninitialized(a.shape);
         f(a.AsReadOnlySpan(), r.AsSpan());
         return r;
     }
 
     static Tensor Map(Tensor a, float s, SpanScalarMap f)
     {
-        var r = new Tensor(a.shape);
+        var r = Uninitialized(a.shape);
         f(a.AsReadOnlySpan(), s, r.AsSpan());
         return r;
     }
