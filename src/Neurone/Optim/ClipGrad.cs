@@ -7,7 +7,8 @@ namespace Neurone.Optim;
 /// Gradient clipping, as <c>torch.nn.utils.clip_grad_norm_</c> and <c>clip_grad_value_</c>, applied in
 /// place to the <see cref="Tensor.Grad"/> of each parameter between <c>Backward</c> and
 /// <see cref="Optimizer.Step"/>. Parameters with a null gradient are ignored. The norm is taken over
-/// all gradients together, as if they were one vector, and accumulated in double precision.
+/// all gradients together, as if they were one vector; it is summed in float over short blocks
+/// (vectorised) and the blocks in double, which is more accurate than PyTorch's float sum.
 /// </summary>
 public static class ClipGrad
 {
