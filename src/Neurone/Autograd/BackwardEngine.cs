@@ -25,10 +25,10 @@ internal static class BackwardEngine
                 var node = t.GradFn;
                 if (node is null)
                 {
-                    AccumulateLeaf(t, g);
+                    t.AccumulateGrad(g);
                     continue;
                 }
-                if (t.RetainsGrad) AccumulateLeaf(t, g);
+                if (t.RetainsGrad) t.AccumulateGrad(g);
                 var fn = node.BackwardFn ?? throw new InvalidOperationException(
                     $"backward: the graph through '{node.Name}' was already freed by an earlier Backward(); pass retainGraph: true to the first call to go through it twice.");
                 var inputGrads = fn(g);
@@ -71,20 +71,6 @@ internal static class BackwardEngine
             else order.Add(t);
         }
         return order;
-    }
-
-    static void AccumulateLeaf(Tensor leaf, Tensor g)
-    {
-        if (leaf.Grad is null)
-        {
-            // A backward function may hand the same tensor to several inputs: keep a private copy.
-            leaf.Grad = g.Clone();
-        }
-        else
-        {
-            var acc = leaf.Grad.AsSpan();
-            TensorPrimitives.Add(acc, g.AsReadOnlySpan(), acc);
-        }
     }
 
     /// <summary>A fresh sum: neither addend may be modified, since either can be referenced elsewhere.</summary>

@@ -107,7 +107,7 @@ public abstract class Optimizer
     /// <summary>Sets every existing gradient to zeros, keeping its buffer; null gradients stay null.</summary>
     public void ZeroGrad()
     {
-        foreach (var p in parameters) p.Grad?.Fill(0f);
+        foreach (var p in parameters) p.ZeroGrad();
     }
 
     /// <summary>A copy of the learning rate, every parameter's buffers and step counts.</summary>

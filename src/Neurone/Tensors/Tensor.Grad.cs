@@ -21,8 +21,50 @@ public partial class Tensor
         }
     }
 
+    Tensor? grad;
+    // ZeroGrad only marks the buffer; the zeros are written when someone reads it before the next
+    // backward, and a backward that arrives first copies its gradient in instead of adding to zeros.
+    bool gradIsStale;
+
     /// <summary>The accumulated gradient of the last <see cref="Backward"/> calls; null until one reaches it.</summary>
-    public Tensor? Grad { get; set; }
+    public Tensor? Grad
+    {
+        get
+        {
+            if (gradIsStale)
+            {
+                grad!.Fill(0f);
+                gradIsStale = false;
+            }
+            return grad;
+        }
+        set
+        {
+            grad = value;
+            gradIsStale = false;
+        }
+    }
+
+    /// <summary>Adds <paramref name="g"/> to <see cref="Grad"/>, creating or reusing its buffer.</summary>
+    internal void AccumulateGrad(Tensor g)
+    {
+        if (grad is null)
+        {
+            // A backward function may hand the same tensor to several inputs: keep a private copy.
+            grad = Uninitialized(shape);
+            g.AsReadOnlySpan().CopyTo(grad.AsSpan());
+        }
+        else if (gradIsStale)
+        {
+            g.AsReadOnlySpan().CopyTo(grad.AsSpan());
+        }
+        else
+        {
+            var acc = grad.AsSpan();
+            System.Numerics.Tensors.TensorPrimitives.Add(acc, g.AsReadOnlySpan(), acc);
+        }
+        gradIsStale = false;
+    }
 
     /// <summary>The op that made this tensor, or null for a leaf.</summary>
     public Node? GradFn { get; private set; }
@@ -65,8 +107,11 @@ public partial class Tensor
     /// <summary>The same values, sharing storage, outside the graph (no gradient flows through it).</summary>
     public Tensor Detach() => new(storage, offset, shape);
 
-    /// <summary>Sets <see cref="Grad"/> to zeros in place (keeping its buffer), or leaves it null.</summary>
-    public void ZeroGrad() => Grad?.Fill(0f);
+    /// <summary>Sets <see cref="Grad"/> to zeros (keeping its buffer for reuse), or leaves it null.</summary>
+    public void ZeroGrad()
+    {
+        if (grad is not null) gradIsStale = true;
+    }
 
     /// <summary>
     /// Sums a broadcast gradient back to <paramref name="target"/>'s shape: over the leading dimensions

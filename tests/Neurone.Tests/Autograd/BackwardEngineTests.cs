@@ -33,6 +33,20 @@ public class BackwardEngineTests
     }
 
     [Fact]
+    public void ABackwardAfterZeroGradReplacesTheOldGradientAndKeepsItsBuffer()
+    {
+        var x = Leaf(1f, 2f);
+        (x * 3f).Sum().Backward();
+        var buffer = x.Grad!;
+        x.ZeroGrad();
+        (x * 5f).Sum().Backward();
+        Assert.Same(buffer, x.Grad);
+        Assert.Equal(new float[] { 5, 5 }, x.Grad!.ToArray());
+        (x * 1f).Sum().Backward();
+        Assert.Equal(new float[] { 6, 6 }, x.Grad!.ToArray());
+    }
+
+    [Fact]
     public void ASecondBackwardThroughAFreedGraphIsAClearError()
     {
         var x = Leaf(1f, 2f);
