@@ -80,6 +80,18 @@ public class OpGradientTests
         Check(() => kinked.Minimum(0.1f), kinked);
     }
 
+    [Fact]
+    public void ReluGradientOnAVectorLengthWithATail()
+    {
+        // 37 elements: whole SIMD vectors plus a scalar tail, values at least 0.05 from the kink.
+        var x = Tensor.FromArray(Enumerable.Range(0, 37).Select(i => (i % 3 == 0 ? -1f : 1f) * (0.05f + 0.01f * i)).ToArray());
+        x.RequiresGrad = true;
+        Check(() => x.Relu(), x);
+        var y = x.Relu();
+        y.Backward(Tensor.Full([37], 2f));
+        Assert.Equal(x.ToArray().Select(v => v > 0 ? 2f : 0f).ToArray(), x.Grad!.ToArray());
+    }
+
     [Theory]
     [InlineData(1, 5, 3)]
     [InlineData(4, 7, 2)]
