@@ -25,6 +25,8 @@ static class GemmBench
         new("L2_fwd 128x512@512x256", 128, 512, 256, "NT"),
         new("L2_dX 128x256@256x512", 128, 256, 512, "NN"),
         new("L2_dW 256x128@128x512", 256, 128, 512, "TN"),
+        // Batch-1 inference of the first layer (matrix-vector path); not in gemm.py, so no OpenBLAS figure.
+        new("B1_fwd 1x784@784x512", 1, 784, 512, "NT"),
     ];
 
     const double DefaultPeak = 339;
@@ -53,6 +55,7 @@ static class GemmBench
                 {
                     bench = "gemm", shape = s.Name, m = s.M, k = s.K, n = s.N, layout = s.Layout, threads = t,
                     gflops = new { median = Math.Round(median, 1), min = Math.Round(min, 1), max = Math.Round(max, 1) },
+                    us_per_call = Math.Round(2.0 * s.M * s.N * s.K / median / 1e3, 2),
                 }));
             }
 
