@@ -153,16 +153,22 @@ static class GemmBench
             string exe = Path.Combine(tmp, "peak");
             var (built, _) = RunProcess("gcc", $"-O2 -mavx512f -fopenmp \"{source}\" -o \"{exe}\"", tmp);
             if (!built) { Console.WriteLine($"# peak: gcc not available or failed, using {DefaultPeak}"); return DefaultPeak; }
-            var (ran, output) = RunProcess(exe, "", tmp);
-            double peak = DefaultPeak;
-            foreach (string l in output.Split('\n'))
+            // Twice, keeping the best: on a shared machine one run can lose a core to someone else.
+            double peak = 0;
+            for (int run = 0; run < 2; run++)
             {
-                if (!l.StartsWith('{')) continue;
-                using var doc = JsonDocument.Parse(l);
-                if (doc.RootElement.GetProperty("threads").GetInt32() == 2)
-                    peak = doc.RootElement.GetProperty("fma512_gflops_total").GetDouble();
+                var (ran, output) = RunProcess(exe, "", tmp);
+                foreach (string l in output.Split('\n'))
+                {
+                    if (!l.StartsWith('{')) continue;
+                    using var doc = JsonDocument.Parse(l);
+                    if (doc.RootElement.GetProperty("threads").GetInt32() == 2)
+                        peak = Math.Max(peak, doc.RootElement.GetProperty("fma512_gflops_total").GetDouble());
+                }
+                Console.WriteLine($"# peak: {(ran ? output.Trim().Replace("\n", " ") : "peak failed")}");
             }
-            Console.WriteLine($"# peak: {(ran ? output.Trim().Replace("\n", " ") : "peak failed")} -> {peak:F0} GFLOPS on 2 threads");
+            if (peak <= 0) peak = DefaultPeak;
+            Console.WriteLine($"# peak: {peak:F0} GFLOPS on 2 threads");
             return peak;
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
