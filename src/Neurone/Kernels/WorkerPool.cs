@@ -50,7 +50,9 @@ internal static class WorkerPool
     /// <summary>Runs parts 0..count-1 of <paramref name="work"/>, in parallel when the pool is free.</summary>
     public static void Run(IParallelWork work, int count)
     {
-        if (count <= 1 || !Monitor.TryEnter(gate))
+        // Monitor is re-entrant: a part that calls Run on the caller's own thread must not start a second
+        // job over the running one (it would reset the claim and completion counters), so it runs inline.
+        if (count <= 1 || Monitor.IsEntered(gate) || !Monitor.TryEnter(gate))
         {
             for (int i = 0; i < count; i++) work.Execute(i);
             return;
