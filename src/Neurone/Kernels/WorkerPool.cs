@@ -54,7 +54,14 @@ internal static class WorkerPool
         // job over the running one (it would reset the claim and completion counters), so it runs inline.
         if (count <= 1 || Monitor.IsEntered(gate) || !Monitor.TryEnter(gate))
         {
-            for (int i = 0; i < count; i++) work.Execute(i);
+            // Same contract as the parallel path: every part runs, the first exception is rethrown after.
+            Exception? first = null;
+            for (int i = 0; i < count; i++)
+            {
+                try { work.Execute(i); }
+                catch (Exception e) { first ??= e; }
+            }
+            if (first is not null) ExceptionDispatchInfo.Throw(first);
             return;
         }
         try
