@@ -25,6 +25,8 @@ static class GemmBench
         new("L2_fwd 128x512@512x256", 128, 512, 256, "NT"),
         new("L2_dX 128x256@256x512", 128, 256, 512, "NN"),
         new("L2_dW 256x128@128x512", 256, 128, 512, "TN"),
+        // Batch-1 inference of the first layer (matrix-vector path); not in gemm.py, so no OpenBLAS figure.
+        new("B1_fwd 1x784@784x512", 1, 784, 512, "NT"),
     ];
 
     const double DefaultPeak = 339;
@@ -53,6 +55,7 @@ static class GemmBench
                 {
                     bench = "gemm", shape = s.Name, m = s.M, k = s.K, n = s.N, layout = s.Layout, threads = t,
                     gflops = new { median = Math.Round(median, 1), min = Math.Round(min, 1), max = Math.Round(max, 1) },
+                    us_per_call = Math.Round(2.0 * s.M * s.N * s.K / median / 1e3, 2),
                 }));
             }
 
@@ -150,16 +153,22 @@ static class GemmBench
             string exe = Path.Combine(tmp, "peak");
             var (built, _) = RunProcess("gcc", $"-O2 -mavx512f -fopenmp \"{source}\" -o \"{exe}\"", tmp);
             if (!built) { Console.WriteLine($"# peak: gcc not available or failed, using {DefaultPeak}"); return DefaultPeak; }
-            var (ran, output) = RunProcess(exe, "", tmp);
-            double peak = DefaultPeak;
-            foreach (string l in output.Split('\n'))
+            // Twice, keeping the best: on a shared machine one run can lose a core to someone else.
+            double peak = 0;
+            for (int run = 0; run < 2; run++)
             {
-                if (!l.StartsWith('{')) continue;
-                using var doc = JsonDocument.Parse(l);
-                if (doc.RootElement.GetProperty("threads").GetInt32() == 2)
-                    peak = doc.RootElement.GetProperty("fma512_gflops_total").GetDouble();
+                var (ran, output) = RunProcess(exe, "", tmp);
+                foreach (string l in output.Split('\n'))
+                {
+                    if (!l.StartsWith('{')) continue;
+                    using var doc = JsonDocument.Parse(l);
+                    if (doc.RootElement.GetProperty("threads").GetInt32() == 2)
+                        peak = Math.Max(peak, doc.RootElement.GetProperty("fma512_gflops_total").GetDouble());
+                }
+                Console.WriteLine($"# peak: {(ran ? output.Trim().Replace("\n", " ") : "peak failed")}");
             }
-            Console.WriteLine($"# peak: {(ran ? output.Trim().Replace("\n", " ") : "peak failed")} -> {peak:F0} GFLOPS on 2 threads");
+            if (peak <= 0) peak = DefaultPeak;
+            Console.WriteLine($"# peak: {peak:F0} GFLOPS on 2 threads");
             return peak;
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)

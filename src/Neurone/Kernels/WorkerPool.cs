@@ -40,9 +40,7 @@ internal static class WorkerPool
     /// kernel calls of one training step, short enough not to burn a core when the program goes idle.</summary>
     static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
 
-    // Not a Monitor: a Monitor is re-entrant, so a kernel called from inside a part on the calling thread
-    // would enter it again and reset the running job. A flag taken by compare-exchange is not.
-    static int busy;
+    static readonly object gate = new();
     static Worker[] workers = [];
     static int generation;
     static long claims;             // (generation << 32) | next unclaimed part
@@ -52,9 +50,18 @@ internal static class WorkerPool
     /// <summary>Runs parts 0..count-1 of <paramref name="work"/>, in parallel when the pool is free.</summary>
     public static void Run(IParallelWork work, int count)
     {
-        if (count <= 1 || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        // Monitor is re-entrant: a part that calls Run on the caller's own thread must not start a second
+        // job over the running one (it would reset the claim and completion counters), so it runs inline.
+        if (count <= 1 || Monitor.IsEntered(gate) || !Monitor.TryEnter(gate))
         {
-            for (int i = 0; i < count; i++) work.Execute(i);
+            // Same contract as the parallel path: every part runs, the first exception is rethrown after.
+            Exception? first = null;
+            for (int i = 0; i < count; i++)
+            {
+                try { work.Execute(i); }
+                catch (Exception e) { first ??= e; }
+            }
+            if (first is not null) ExceptionDispatchInfo.Throw(first);
             return;
         }
         try
@@ -81,7 +88,7 @@ internal static class WorkerPool
         }
         finally
         {
-            Volatile.Write(ref busy, 0);
+            Monitor.Exit(gate);
         }
     }
 

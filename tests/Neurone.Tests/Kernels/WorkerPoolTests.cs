@@ -38,6 +38,15 @@ public class WorkerPoolTests
             Assert.Equal($"part {at} failed", e.Message);
             Assert.All(r.Runs, n => Assert.Equal(1, n));
         }
+        // Nested calls run inline (the pool is busy with the outer job); they too run every part, then throw.
+        var inner = new Recorder[2];
+        var outer = new Recorder(2, inner: i =>
+        {
+            inner[i] = new Recorder(3, throwAt: 0);
+            Assert.Throws<InvalidOperationException>(() => WorkerPool.Run(inner[i], 3));
+        });
+        WorkerPool.Run(outer, 2);
+        Assert.All(inner, r => Assert.All(r.Runs, n => Assert.Equal(1, n)));
         // The pool still works afterwards.
         var ok = new Recorder(3);
         WorkerPool.Run(ok, 3);
