@@ -89,6 +89,7 @@ internal static class DataFiles
         catch (InvalidDataException e) { throw Bad(path, $"corrupt compressed data ({e.Message})."); }
         catch (BZip2Exception e) { throw Bad(path, $"corrupt bzip2 data ({e.Message})."); }
         catch (ICSharpCode.SharpZipLib.SharpZipBaseException e) { throw Bad(path, $"corrupt compressed data ({e.Message})."); }
+        catch (EndOfStreamException e) { throw Bad(path, $"truncated compressed data ({e.Message})."); }
     }
 
     /// <summary>The first of <paramref name="names"/> that exists in <paramref name="directory"/>, or null.</summary>

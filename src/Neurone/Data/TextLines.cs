@@ -20,6 +20,7 @@ internal static class TextLines
             try { line = reader.ReadLine(); }
             catch (InvalidDataException e) { throw DataFiles.Bad(path, $"corrupt compressed data after line {number} ({e.Message})."); }
             catch (ICSharpCode.SharpZipLib.SharpZipBaseException e) { throw DataFiles.Bad(path, $"corrupt compressed data after line {number} ({e.Message})."); }
+            catch (EndOfStreamException e) { throw DataFiles.Bad(path, $"truncated compressed data after line {number} ({e.Message})."); }
             if (line is null) yield break;
             number++;
             yield return (number, line);
