@@ -22,6 +22,11 @@ internal static class DataFiles
                 return new BufferedStream(new BZip2InputStream(file), 1 << 16);
             return file;
         }
+        catch (Exception e) when (e is EndOfStreamException or ICSharpCode.SharpZipLib.SharpZipBaseException)
+        {
+            file.Dispose();
+            throw Bad(path, $"corrupt or truncated compressed data ({e.Message}).");
+        }
         catch
         {
             file.Dispose();
