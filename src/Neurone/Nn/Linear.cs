@@ -67,15 +67,34 @@ public sealed class Linear : Module
             dx = Tensor.Uninitialized(input.ShapeArray());
             Gemm.Multiply(false, false, rows, InFeatures, OutFeatures, 1f, gs, OutFeatures, Weight.AsReadOnlySpan(), InFeatures, 0f, dx.AsSpan(), InFeatures);
         }
+        // Parameters are leaves: their gradients go straight into .Grad (GEMM with beta 0 or 1), which
+        // saves allocating and copying a weight-sized tensor every step.
         if (Weight.RequiresGrad)
         {
-            dw = Tensor.Uninitialized([OutFeatures, InFeatures]);
-            Gemm.Multiply(true, false, OutFeatures, InFeatures, rows, 1f, gs, OutFeatures, input.AsReadOnlySpan(), InFeatures, 0f, dw.AsSpan(), InFeatures);
+            if (Weight.IsLeaf)
+            {
+                var target = Weight.GradAccumulationBuffer(out float beta);
+                Gemm.Multiply(true, false, OutFeatures, InFeatures, rows, 1f, gs, OutFeatures, input.AsReadOnlySpan(), InFeatures, beta, target, InFeatures);
+            }
+            else
+            {
+                dw = Tensor.Uninitialized([OutFeatures, InFeatures]);
+                Gemm.Multiply(true, false, OutFeatures, InFeatures, rows, 1f, gs, OutFeatures, input.AsReadOnlySpan(), InFeatures, 0f, dw.AsSpan(), InFeatures);
+            }
         }
         if (Bias is not null && Bias.RequiresGrad)
         {
-            db = new Tensor(OutFeatures);
-            var acc = db.AsSpan();
+            Span<float> acc;
+            if (Bias.IsLeaf)
+            {
+                acc = Bias.GradAccumulationBuffer(out float beta);
+                if (beta == 0f) acc.Clear();
+            }
+            else
+            {
+                db = new Tensor(OutFeatures);
+                acc = db.AsSpan();
+            }
             for (int r = 0; r < rows; r++) TensorPrimitives.Add(acc, gs.Slice(r * OutFeatures, OutFeatures), acc);
         }
         return Bias is null ? [dx, dw] : [dx, dw, db];

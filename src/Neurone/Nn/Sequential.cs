@@ -34,7 +34,12 @@ public sealed class Sequential : Module
     public override Tensor Forward(Tensor input)
     {
         var x = input;
-        foreach (var layer in layers) x = layer.Forward(x);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            // A Linear's output here is a fresh tensor no one else holds, and Linear's backward does not
+            // read it, so a ReLU right after it can overwrite it instead of allocating another.
+            x = layers[i] is ReLU && i > 0 && layers[i - 1] is Linear ? x.ReluInPlace() : layers[i].Forward(x);
+        }
         return x;
     }
 }

@@ -45,6 +45,25 @@ public partial class Tensor
         }
     }
 
+    /// <summary>
+    /// Lets a fused backward (Linear's weight-gradient GEMM) write this leaf's gradient straight into
+    /// <see cref="Grad"/> instead of returning a fresh tensor for the engine to copy: returns the buffer,
+    /// and in <paramref name="beta"/> whether to overwrite it (0, after ZeroGrad or on first use) or to
+    /// add to it (1). The caller must then return null for this input.
+    /// </summary>
+    internal Span<float> GradAccumulationBuffer(out float beta)
+    {
+        if (!IsLeaf) throw new InvalidOperationException("grad: only a leaf's gradient can be written in place.");
+        if (grad is null)
+        {
+            grad = Uninitialized(shape);
+            beta = 0f;
+        }
+        else beta = gradIsStale ? 0f : 1f;
+        gradIsStale = false;
+        return grad.AsSpan();
+    }
+
     /// <summary>Adds <paramref name="g"/> to <see cref="Grad"/>, creating or reusing its buffer.</summary>
     internal void AccumulateGrad(Tensor g)
     {

@@ -64,6 +64,19 @@ public partial class Tensor
         return Graph.Record(y, "relu", [this], g => [ReluBackward(g, y)]);
     }
 
+    /// <summary>
+    /// ReLU written over this tensor's own storage. Only for a fresh intermediate that nothing else
+    /// reads (Sequential uses it on a Linear's output): it saves a buffer and a pass per layer. The
+    /// backward needs only the output's sign, which equals the input's.
+    /// </summary>
+    internal Tensor ReluInPlace()
+    {
+        var span = AsSpan();
+        TensorPrimitives.Max(span, 0f, span);
+        var y = new Tensor(storage, offset, shape);
+        return Graph.Record(y, "relu_", [this], g => [ReluBackward(g, y)]);
+    }
+
     /// <summary>g where the ReLU output was positive, else 0, in one pass.</summary>
     internal static Tensor ReluBackward(Tensor g, Tensor y)
     {
