@@ -85,13 +85,15 @@ public class DownloaderTests
     static readonly byte[] Content = Enumerable.Range(0, 5000).Select(i => (byte)(i * 7)).ToArray();
     static string Sha(byte[] b) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(b));
 
-    static Downloader For(TinyHttpServer server, StringWriter? log = null) => new()
+    // Generous limits: the suite runs tests in parallel on two cores, and a starved thread pool can keep
+    // the local server from answering for seconds. Only the stall test shortens its own limit.
+    static Downloader For(TinyHttpServer server, StringWriter? log = null, double stallSeconds = 30) => new()
     {
         MirrorOverride = server.BaseUrl,
         Progress = log,
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        StallTimeout = TimeSpan.FromSeconds(1),
-        FileTimeout = TimeSpan.FromSeconds(20),
+        ConnectTimeout = TimeSpan.FromSeconds(30),
+        StallTimeout = TimeSpan.FromSeconds(stallSeconds),
+        FileTimeout = TimeSpan.FromSeconds(60),
     };
 
     static DataSource Source(params RemoteFile[] files) => new("toy", ["http://192.0.2.1/unused/"], files, "https://example.org/toy");
@@ -167,7 +169,7 @@ public class DownloaderTests
         using var server = new TinyHttpServer();
         using var dir = new TempDir();
         server.Add("slow.bin", Content, stall: true);
-        var e = Assert.Throws<IOException>(() => For(server).EnsureFiles(Source(new RemoteFile("slow.bin", Sha(Content))), dir.Path));
+        var e = Assert.Throws<IOException>(() => For(server, stallSeconds: 1).EnsureFiles(Source(new RemoteFile("slow.bin", Sha(Content))), dir.Path));
         Assert.Contains("no data for", e.Message);
         Assert.False(File.Exists(dir["slow.bin"]));
     }
