@@ -94,7 +94,7 @@ public static partial class SafeTensors
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 16 });
+            document = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
