@@ -7,12 +7,15 @@ namespace Neurone.Nn;
 /// Inverted dropout: in training mode each element is zeroed with probability <see cref="P"/> and the
 /// survivors are scaled by 1/(1−p), so evaluation (where it is the identity) needs no rescaling.
 /// </summary>
-public sealed class Dropout : Module
+public sealed class Dropout : Module, IRandomModule
 {
     readonly Rng rng;
 
     /// <summary>The probability of zeroing an element.</summary>
     public float P { get; }
+
+    /// <summary>The mask generator, forked at construction; checkpoints save its state.</summary>
+    public Rng Generator => rng;
 
     /// <summary>Dropout with probability <paramref name="p"/>; the mask stream forks from <paramref name="rng"/> (default <see cref="Rng.Default"/>).</summary>
     public Dropout(float p = 0.5f, Rng? rng = null)

@@ -1,0 +1,95 @@
+using Neurone.Nn;
+using Neurone.Serialization;
+using Tensor = Neurone.Tensors.Tensor;
+
+namespace Neurone.Training;
+
+/// <summary>
+/// Saves and loads trained models as safetensors files (Keras' <c>model.save</c> / <c>load_model</c>,
+/// PyTorch's <c>save_file(model.state_dict())</c>). The tensors are the module's
+/// <see cref="Module.StateDict"/> under its dotted names ("0.weight", "2.bias"), so
+/// <c>safetensors.torch.load_file</c> in Python reads them as a state dict for the equivalent
+/// <c>torch.nn.Sequential</c>. When the model is a <see cref="Sequential"/> of registered layers
+/// (<see cref="LayerConfig"/>), its architecture goes in the header's metadata too and
+/// <see cref="Load"/> rebuilds it without the user's code; other models are saved as weights only and
+/// read back with <see cref="LoadWeights"/> into a model built in code. Writes are atomic. A model is
+/// rebuilt in training mode, as a freshly constructed one is; call <see cref="Module.Eval"/> before
+/// inference.
+/// </summary>
+public static class Model
+{
+    /// <summary>Writes <paramref name="model"/>'s weights and buffers, plus its architecture when it can be described.</summary>
+    public static void Save(Module model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var metadata = SaveFormat.Header(SaveFormat.ModelKind);
+        if (LayerConfig.TryDescribe(model, out var architecture)) metadata[SaveFormat.ArchitectureKey] = architecture!;
+        SafeTensors.Save(path, model.StateDict(), metadata);
+    }
+
+    /// <summary>True when <see cref="Save"/> would store <paramref name="model"/>'s architecture, so <see cref="Load"/> can rebuild it.</summary>
+    public static bool CanSaveArchitecture(Module model) => LayerConfig.CanDescribe(model);
+
+    /// <summary>
+    /// Rebuilds the model saved at <paramref name="path"/> (by <see cref="Save"/> or
+    /// <see cref="Checkpoint.Save"/>) and loads its weights. Throws <see cref="InvalidDataException"/>
+    /// naming the file when it is malformed, holds weights only, names a layer type this build does not
+    /// know, or its weights do not fit its architecture.
+    /// </summary>
+    public static Sequential Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var file = SafeTensors.Load(path);
+        SaveFormat.CheckVersion(file, path);
+        if (!file.Metadata.TryGetValue(SaveFormat.ArchitectureKey, out var architecture))
+            throw new InvalidDataException($"{path}: holds weights only, no architecture (no '{SaveFormat.ArchitectureKey}' metadata; the model was not a Sequential of built-in layers, or the file was written elsewhere). Build the model in code and call Model.LoadWeights.");
+        Sequential model;
+        try
+        {
+            model = LayerConfig.Build(architecture);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+        try
+        {
+            model.LoadStateDict(SaveFormat.Weights(file));
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{path}: the weights do not fit the architecture stored with them: {e.Message}", e);
+        }
+        return model;
+    }
+
+    /// <summary>
+    /// Copies the weights saved at <paramref name="path"/> into <paramref name="model"/>, matching by
+    /// name. With <paramref name="strict"/> the file and the model must hold exactly the same names; without
+    /// it, names only one side has are skipped (PyTorch's <c>strict=False</c>). Shapes must always
+    /// agree. Nothing changes unless everything fits; a mismatch throws <see cref="ArgumentException"/>
+    /// naming the file, the tensor and both shapes.
+    /// </summary>
+    public static void LoadWeights(Module model, string path, bool strict = true)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var file = SafeTensors.Load(path);
+        SaveFormat.CheckVersion(file, path);
+        IEnumerable<KeyValuePair<string, Tensor>> weights = SaveFormat.Weights(file);
+        if (!strict)
+        {
+            var ours = model.StateDict().Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+            weights = weights.Where(kv => ours.Contains(kv.Key));
+        }
+        try
+        {
+            model.LoadStateDict(weights, strict);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"Model.LoadWeights: '{path}' does not fit this {model.GetType().Name}: {e.Message}", nameof(model), e);
+        }
+    }
+}
