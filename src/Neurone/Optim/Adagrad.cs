@@ -43,7 +43,7 @@ public sealed class Adagrad : Optimizer
 
     protected override float InitialStateValue(int slot) => (float)InitialAccumulatorValue;
 
-    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, float[][] buffers, long step, bool fresh)
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, StateSlice buffers, long step, bool fresh)
     {
         double rate = LearningRate / (1 + (step - 1) * LrDecay);
         Kernel(param, grad, buffers[0], (float)rate, (float)Eps, (float)WeightDecay, Level);

@@ -51,7 +51,7 @@ public class Adam : Optimizer
 
     protected override IReadOnlyList<string> StateNames => Amsgrad ? AmsgradNames : PlainNames;
 
-    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, float[][] buffers, long step, bool fresh)
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, StateSlice buffers, long step, bool fresh)
     {
         // Bias corrections in double, once per parameter per step, as PyTorch computes them in Python floats.
         double biasCorrection1 = 1 - Math.Pow(Beta1, step);

@@ -72,7 +72,7 @@ public abstract class Optimizer
     /// are the parameter's state in <see cref="StateNames"/> order; <paramref name="step"/> counts this
     /// step (1 on the first); <paramref name="fresh"/> is true when the buffers were just created.
     /// </summary>
-    protected abstract void Update(Span<float> param, ReadOnlySpan<float> grad, float[][] buffers, long step, bool fresh);
+    protected abstract void Update(Span<float> param, ReadOnlySpan<float> grad, StateSlice buffers, long step, bool fresh);
 
     /// <summary>Applies one update to every parameter that has a gradient.</summary>
     public void Step()
@@ -100,7 +100,44 @@ public abstract class Optimizer
                 fresh = true;
             }
             steps[i]++;
-            Update(p.AsSpan(), g.AsReadOnlySpan(), buffers, steps[i], fresh);
+            if (p.Count >= ParallelThreshold && Parallelism.Threads > 1)
+            {
+                parallelStep ??= new ParallelStep(this);
+                parallelStep.Run(p, g, buffers, steps[i], fresh);
+            }
+            else Update(p.AsSpan(), g.AsReadOnlySpan(), new StateSlice(buffers, 0, p.Count), steps[i], fresh);
+        }
+    }
+
+    // Updates are elementwise and their vector and scalar paths compute alike, so splitting a large
+    // parameter across cores changes speed only, never results. Below this size a split costs more than
+    // it saves.
+    const int ParallelThreshold = 1 << 16;
+    ParallelStep? parallelStep;
+
+    /// <summary>One large parameter's update split into equal, 64-element-aligned ranges run on the kernel workers.</summary>
+    sealed class ParallelStep(Optimizer owner) : IParallelWork
+    {
+        Tensor? param, grad;
+        float[][]? buffers;
+        long step;
+        bool fresh;
+        int chunk;
+
+        public void Run(Tensor p, Tensor g, float[][] state, long stepNumber, bool isFresh)
+        {
+            int parts = Parallelism.Threads;
+            (param, grad, buffers, step, fresh) = (p, g, state, stepNumber, isFresh);
+            chunk = (p.Count / parts + 63) & ~63;
+            WorkerPool.Run(this, (p.Count + chunk - 1) / chunk);
+            (param, grad, buffers) = (null, null, null);
+        }
+
+        public void Execute(int index)
+        {
+            int start = index * chunk, length = Math.Min(chunk, param!.Count - start);
+            owner.Update(param.AsSpan().Slice(start, length), grad!.AsReadOnlySpan().Slice(start, length),
+                new StateSlice(buffers!, start, length), step, fresh);
         }
     }
 

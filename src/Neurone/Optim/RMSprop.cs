@@ -52,7 +52,7 @@ public sealed class RMSprop : Optimizer
 
     protected override IReadOnlyList<string> StateNames => Names[(Momentum > 0 ? 1 : 0) + (Centered ? 2 : 0)];
 
-    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, float[][] buffers, long step, bool fresh)
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, StateSlice buffers, long step, bool fresh)
     {
         bool useMomentum = Momentum > 0;
         Span<float> buf = useMomentum ? buffers[1] : default;

@@ -43,7 +43,7 @@ public sealed class SGD : Optimizer
 
     protected override IReadOnlyList<string> StateNames => Momentum != 0 ? MomentumNames : [];
 
-    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, float[][] buffers, long step, bool fresh)
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, StateSlice buffers, long step, bool fresh)
     {
         Span<float> buf = Momentum != 0 ? buffers[0] : default;
         Kernel(param, grad, buf, (float)LearningRate, (float)Momentum, (float)(1 - Dampening), Nesterov,
