@@ -15,7 +15,7 @@ namespace Neurone.Bench;
 /// or Adam (lr 1e-3). Reports seconds per epoch (median of epochs 2..N), test accuracy per epoch, one
 /// training step at batch 1 and 128, inference at batch 1 and 1000.
 /// Options: --opt sgd|adam (default sgd), --epochs N (5), --threads N (2), --seed N (0), --no-anchor,
-/// --anchor-file PATH.
+/// --anchor-file PATH, --breakdown (time forward, backward, optimizer and batch gathering per step).
 /// </summary>
 static class MlpBench
 {
@@ -44,12 +44,24 @@ static class MlpBench
         const int batch = 128;
         int n = trainY.Length;
 
+        // Phase timers (--breakdown): forward with loss, backward, optimizer step, batch gathering.
+        var phase = new double[4];
+        bool breakdown = Flag("--breakdown");
         void Step(Tensor xb, Tensor yb)
         {
+            long t0 = Stopwatch.GetTimestamp();
             var loss = lossFn.Forward(model.Forward(xb), yb);
+            long t1 = Stopwatch.GetTimestamp();
             optimizer.ZeroGrad();
             loss.Backward();
+            long t2 = Stopwatch.GetTimestamp();
             optimizer.Step();
+            if (breakdown)
+            {
+                phase[0] += t1 - t0;
+                phase[1] += t2 - t1;
+                phase[2] += Stopwatch.GetTimestamp() - t2;
+            }
         }
 
         var epochSeconds = new List<double>();
@@ -60,10 +72,14 @@ static class MlpBench
             model.Train();
             long t0 = Stopwatch.GetTimestamp();
             var perm = rng.Permutation(n);
+            if (e == 1) Array.Clear(phase);
             for (int i = 0; i < n; i += batch)
             {
                 var idx = perm.AsSpan(i, Math.Min(batch, n - i));
-                Step(xtr.GatherRows(idx), ytr.GatherRows(idx));
+                long g0 = Stopwatch.GetTimestamp();
+                var (xb, yb) = (xtr.GatherRows(idx), ytr.GatherRows(idx));
+                phase[3] += Stopwatch.GetTimestamp() - g0;
+                Step(xb, yb);
             }
             epochSeconds.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
             model.Eval();
@@ -71,6 +87,13 @@ static class MlpBench
             Console.WriteLine($"# epoch {e + 1}: {epochSeconds[^1]:F3} s, test accuracy {accuracies[^1]:P2}");
         }
 
+        if (breakdown && epochs > 1)
+        {
+            double perStep = 1e6 / Stopwatch.Frequency / ((epochs - 1) * ((n + batch - 1) / batch));
+            Console.WriteLine($"# per step, epochs 2..{epochs}: forward+loss {phase[0] * perStep:F0} µs, backward {phase[1] * perStep:F0} µs, " +
+                $"optimizer {phase[2] * perStep:F0} µs, gather {phase[3] * perStep:F0} µs");
+        }
+        breakdown = false;
         var x1 = xtr.Slice(0, 1); var y1 = ytr.Slice(0, 1);
         var x128 = xtr.Slice(0, 128); var y128 = ytr.Slice(0, 128);
         model.Train();
