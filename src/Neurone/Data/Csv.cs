@@ -18,6 +18,22 @@ public static class Csv
     public static TensorDataset Load(string path, int labelColumn = -1, int classes = 0, bool? hasHeader = null, char? delimiter = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        return Load(() => DataFiles.OpenRead(path), path, labelColumn, classes, hasHeader, delimiter);
+    }
+
+    /// <summary>
+    /// Reads a table from a stream (a resource, a network response): <paramref name="name"/> decides the
+    /// decompression and delimiter by its extension, as a path would, and names the table in errors.
+    /// </summary>
+    public static TensorDataset Load(Stream stream, string name, int labelColumn = -1, int classes = 0, bool? hasHeader = null, char? delimiter = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(name);
+        return Load(() => DataFiles.Decompressing(stream, name), name, labelColumn, classes, hasHeader, delimiter);
+    }
+
+    static TensorDataset Load(Func<Stream> open, string path, int labelColumn, int classes, bool? hasHeader, char? delimiter)
+    {
         string bare = path;
         foreach (var ext in new[] { ".gz", ".bz2" })
             if (bare.EndsWith(ext, StringComparison.OrdinalIgnoreCase)) bare = bare[..^ext.Length];
@@ -27,7 +43,7 @@ public static class Csv
         int width = -1, label = 0;
         bool first = true;
         string[]? header = null;
-        foreach (var (line, text) in TextLines.Read(path))
+        foreach (var (line, text) in TextLines.Read(open, path))
         {
             if (text.Length == 0 || (text.Trim().Length == 0)) continue;
             var fields = text.Split(sep);

@@ -11,9 +11,13 @@ namespace Neurone.Data;
 internal static class DataFiles
 {
     /// <summary>Opens <paramref name="path"/>, decompressing .gz and .bz2 on the fly.</summary>
-    public static Stream OpenRead(string path)
+    public static Stream OpenRead(string path) =>
+        Decompressing(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), path);
+
+    /// <summary>Wraps <paramref name="file"/> in the decompressor its <paramref name="name"/>'s extension calls for (.gz, .tgz, .bz2).</summary>
+    public static Stream Decompressing(Stream file, string name)
     {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        string path = name;
         try
         {
             if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase))

@@ -9,9 +9,12 @@ namespace Neurone.Data;
 /// </summary>
 internal static class TextLines
 {
-    public static IEnumerable<(int Line, string Text)> Read(string path)
+    public static IEnumerable<(int Line, string Text)> Read(string path) => Read(() => DataFiles.OpenRead(path), path);
+
+    /// <summary>Lines of the stream <paramref name="open"/> returns; <paramref name="path"/> names it in errors.</summary>
+    public static IEnumerable<(int Line, string Text)> Read(Func<Stream> open, string path)
     {
-        using var stream = DataFiles.OpenRead(path);
+        using var stream = open();
         using var reader = new StreamReader(stream);
         int number = 0;
         while (true)

@@ -76,7 +76,8 @@ internal sealed class ProgressReporter
     {
         if (verbose == 0) return;
         double seconds = Stopwatch.GetElapsedTime(epochStart).TotalSeconds;
-        var sb = new StringBuilder(Prefix(epoch)).Append(CultureInfo.InvariantCulture, $" - {seconds:F2}s");
+        string took = seconds >= 0.1 ? seconds.ToString("F2", CultureInfo.InvariantCulture) + "s" : (seconds * 1000).ToString("F0", CultureInfo.InvariantCulture) + "ms";
+        var sb = new StringBuilder(Prefix(epoch)).Append(" - ").Append(took);
         foreach (var (key, value) in logs) sb.Append(CultureInfo.InvariantCulture, $" - {key} {Format(value)}");
         if (task is not null)
         {

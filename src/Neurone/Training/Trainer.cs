@@ -8,7 +8,7 @@ namespace Neurone.Training;
 
 /// <summary>
 /// The Keras-style layer over a model: built from a model, an optimizer, a loss and metrics (Keras'
-/// <c>compile</c>), it trains with <see cref="Fit(Dataset, int, int, bool, double, Dataset?, IEnumerable{Callback}?, int, Rng?, int)"/>,
+/// <c>compile</c>), it trains with <c>Fit</c>,
 /// measures with <see cref="Evaluate(Dataset, int)"/> and answers with <see cref="Predict"/>. Fit
 /// returns a <see cref="History"/> of per-epoch losses, metrics and learning rates; evaluation and
 /// prediction run in eval mode, without recording gradients, in batches. Everything random (shuffling,
@@ -59,8 +59,9 @@ public sealed class Trainer
 
     /// <summary>Trains on tensors: <paramref name="x"/> [N, …] and <paramref name="y"/> [N, …] (class labels or targets).</summary>
     public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0,
-        Dataset? validationData = null, IEnumerable<Callback>? callbacks = null, int verbose = 1, Rng? rng = null, int initialEpoch = 0)
-        => Fit(new TensorDataset(x, y), epochs, batchSize, shuffle, validationSplit, validationData, callbacks, verbose, rng, initialEpoch);
+        Dataset? validationData = null, IEnumerable<Callback>? callbacks = null, int verbose = 1, Rng? rng = null, int initialEpoch = 0,
+        CancellationToken cancellationToken = default)
+        => Fit(new TensorDataset(x, y), epochs, batchSize, shuffle, validationSplit, validationData, callbacks, verbose, rng, initialEpoch, cancellationToken);
 
     /// <summary>
     /// Trains for epochs initialEpoch+1 … <paramref name="epochs"/>. With <paramref name="validationSplit"/>
@@ -68,9 +69,13 @@ public sealed class Trainer
     /// validation, as in Keras (shuffle the data first if it is sorted). Shuffling uses
     /// <paramref name="rng"/> (default: a generator forked from <see cref="Rng.Default"/>). A NaN or
     /// infinite loss stops training at once with the epoch and batch named in <see cref="History.StopReason"/>.
+    /// Cancelling <paramref name="cancellationToken"/> (Ctrl+C in the CLI) stops after the current batch;
+    /// the unfinished epoch is not logged and no callback sees it, so the last checkpoint stays the last
+    /// completed epoch.
     /// </summary>
     public History Fit(Dataset train, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0,
-        Dataset? validationData = null, IEnumerable<Callback>? callbacks = null, int verbose = 1, Rng? rng = null, int initialEpoch = 0)
+        Dataset? validationData = null, IEnumerable<Callback>? callbacks = null, int verbose = 1, Rng? rng = null, int initialEpoch = 0,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "fit: expected at least 1 epoch.");
@@ -102,7 +107,8 @@ public sealed class Trainer
             {
                 foreach (var cb in cbs) cb.OnEpochBegin(epoch);
                 double lr = Optimizer.LearningRate;
-                double loss = TrainEpoch(loader, epoch, reporter, cbs);
+                double loss = TrainEpoch(loader, epoch, reporter, cbs, cancellationToken);
+                if (cancellationToken.IsCancellationRequested) break;
                 var logs = new Dictionary<string, double> { ["loss"] = loss };
                 foreach (var m in metrics) logs[m.Name] = m.Result();
                 if (validationData is not null && stopReason is null)
@@ -123,7 +129,7 @@ public sealed class Trainer
     }
 
     /// <summary>One pass over the loader; returns the sample-weighted mean loss (NaN if it diverged).</summary>
-    double TrainEpoch(DataLoader loader, int epoch, ProgressReporter reporter, List<Callback> cbs)
+    double TrainEpoch(DataLoader loader, int epoch, ProgressReporter reporter, List<Callback> cbs, CancellationToken cancellationToken)
     {
         Model.Train();
         foreach (var m in metrics) m.Reset();
@@ -133,6 +139,11 @@ public sealed class Trainer
         int batch = 0;
         foreach (var (xb, yb) in loader)
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Stop($"training cancelled during epoch {epoch}, at batch {batch + 1} of {loader.Count}; epoch {epoch - 1} was the last completed.");
+                return double.NaN;
+            }
             batch++;
             var output = Model.Forward(xb);
             var loss = Loss.Forward(output, yb);

@@ -157,7 +157,7 @@ public class TrainerTests : IDisposable
         trainer.Fit(Blobs(64, 25), epochs: 2, verbose: 2, rng: new Rng(1));
         var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
-        Assert.Matches(@"^epoch 1/2 - [\d.]+s - loss [\d.]+ - accuracy [\d.]+ - lr 0\.0010$", lines[0]);
+        Assert.Matches(@"^epoch 1/2 - [\d.]+m?s - loss [\d.]+ - accuracy [\d.]+ - lr 0\.0010$", lines[0]);
         writer.GetStringBuilder().Clear();
         trainer.Fit(Blobs(64, 25), epochs: 1, verbose: 0, rng: new Rng(1));
         Assert.Equal("", writer.ToString());

@@ -1,0 +1,68 @@
+using Neurone.Data;
+using Neurone.Tensors;
+
+namespace Neurone.Cli;
+
+/// <summary>
+/// Turns a data set name from the command line into training and test sets of flat rows:
+/// mnist, fashion-mnist, cifar10, usps, digits, a synthetic set (xor, blobs, xor-blobs, circles, moons,
+/// spirals, checkerboard, flower) or a CSV/TSV file (last column the label). Images are scaled and
+/// standardised with statistics of the training split only.
+/// </summary>
+internal sealed record DataSpec(string Name, Dataset Train, Dataset Test, int Features, int Classes)
+{
+    public static readonly string[] Known = ["mnist", "fashion-mnist", "cifar10", "usps", "digits", "xor", "blobs", "xor-blobs", "circles", "moons", "spirals", "checkerboard", "flower"];
+
+    public static DataSpec Resolve(string name, string? directory, ulong seed)
+    {
+        var rng = new Rng(seed);
+        switch (name.ToLowerInvariant())
+        {
+            case "mnist": return Images("mnist", Mnist.Load(directory));
+            case "fashion-mnist": return Images("fashion-mnist", FashionMnist.Load(directory));
+            case "cifar10": return Images("cifar10", Cifar10.Load(directory));
+            case "usps":
+            {
+                var (train, test) = Usps.Load(directory);
+                return new("usps", train.Flatten(), test.Flatten(), train.SampleSize, 10);
+            }
+            case "digits":
+            {
+                var (train, test) = Digits.Load(seed: seed);
+                return new("digits", train, test, 64, Digits.Classes);
+            }
+            case "xor": return new("xor", Synthetic.Xor(), Synthetic.Xor(), 2, 2);
+            case "blobs": return Split("blobs", Synthetic.TwoBlobs(1000, rng), rng, 2);
+            case "xor-blobs": return Split("xor-blobs", Synthetic.XorBlobs(1000, rng), rng, 2);
+            case "circles": return Split("circles", Synthetic.Circles(1000, rng), rng, 2);
+            case "moons": return Split("moons", Synthetic.Moons(1000, rng), rng, 2);
+            case "spirals": return Split("spirals", Synthetic.Spirals(300, 3, rng), rng, 3);
+            case "checkerboard": return Split("checkerboard", Synthetic.Checkerboard(2000, rng), rng, 2);
+            case "flower": return Split("flower", Synthetic.Flower(800, rng), rng, 2);
+        }
+        if (File.Exists(name))
+        {
+            var table = Csv.Load(name);
+            int classes = (int)table.Y.Max().Item() + 1;
+            return Split(Path.GetFileName(name), new TensorDataset(table.X, table.Y, classes), rng, classes);
+        }
+        throw new CliException($"unknown data set '{name}': expected one of {string.Join(", ", Known)}, or the path of a CSV file.");
+    }
+
+    static DataSpec Images(string name, (ImageDataset Train, ImageDataset Test) sets)
+    {
+        var normalize = Normalize.FitGlobal(sets.Train);
+        var train = sets.Train.WithTransform(normalize).Flatten();
+        var test = sets.Test.WithTransform(normalize).Flatten();
+        return new(name, train, test, train.SampleSize, sets.Train.Classes);
+    }
+
+    static DataSpec Split(string name, TensorDataset all, Rng rng, int classes)
+    {
+        var parts = Splits.ByFraction(new TensorDataset(all.X, all.Y, classes), [0.8, 0.2], rng, stratify: true);
+        return new(name, parts[0], parts[1], all.SampleSize, classes);
+    }
+}
+
+/// <summary>A user error: printed as one line, exit code 2.</summary>
+internal sealed class CliException(string message) : Exception(message);

@@ -1,0 +1,40 @@
+using System.Globalization;
+using Neurone.Nn;
+using Neurone.Tensors;
+
+namespace Neurone.Cli;
+
+/// <summary>
+/// Builds a model from the command line: "mlp:512,256" (ReLU hidden layers; "mlp:64" one layer),
+/// "mlp-tanh:16", "linear" (softmax regression), or the path of a JSON architecture file in the format
+/// saved models carry (docs/saving.md).
+/// </summary>
+internal static class ModelSpec
+{
+    public static Sequential Build(string spec, int inputs, int classes, Rng rng)
+    {
+        if (File.Exists(spec)) return LayerConfig.Build(File.ReadAllText(spec), rng);
+        if (spec == "linear") return new Sequential(new Linear(inputs, classes, rng: rng));
+        int colon = spec.IndexOf(':');
+        string kind = colon < 0 ? spec : spec[..colon];
+        if (kind is not ("mlp" or "mlp-tanh"))
+            throw new CliException($"unknown model '{spec}': expected mlp:H1,H2,…, mlp-tanh:H1,…, linear, or a JSON architecture file.");
+        var hidden = new List<int>();
+        foreach (var part in (colon < 0 ? "128" : spec[(colon + 1)..]).Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int h) || h < 1)
+                throw new CliException($"model '{spec}': '{part}' is not a positive layer size.");
+            hidden.Add(h);
+        }
+        var model = new Sequential();
+        int previous = inputs;
+        foreach (int h in hidden)
+        {
+            model.Add(new Linear(previous, h, rng: rng));
+            model.Add(kind == "mlp" ? new ReLU() : new Tanh());
+            previous = h;
+        }
+        model.Add(new Linear(previous, classes, rng: rng));
+        return model;
+    }
+}

@@ -1,0 +1,96 @@
+using Neurone.Cli;
+
+namespace Neurone.Tests.Cli;
+
+/// <summary>The neurone command as a user meets it: exit codes, files written, one-line errors.</summary>
+public class CliTests : IDisposable
+{
+    readonly string folder = Path.Combine(Path.GetTempPath(), "neurone-cli-" + Guid.NewGuid().ToString("N"));
+
+    public CliTests() => Directory.CreateDirectory(folder);
+    public void Dispose() { try { Directory.Delete(folder, true); } catch (IOException) { } }
+
+    static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Program.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void DemoTrainsOnTheEmbeddedDigitsAndWritesTheRunFolder()
+    {
+        string run = Path.Combine(folder, "demo");
+        var (code, output, error) = Run("demo", "--epochs", "3", "--output", run, "--verbose", "2");
+        Assert.True(code == 0, error);
+        Assert.Contains("digits (1438 training, 359 test samples, 64 features, 10 classes)", output);
+        Assert.Contains("epoch 3/3", output);
+        Assert.Matches(@"test accuracy \d+\.\d+ %", output);
+        foreach (var file in new[] { "model.safetensors", "history.csv", "checkpoint.safetensors", "metrics.json", "settings.json" })
+            Assert.True(File.Exists(Path.Combine(run, file)), file);
+
+        // The saved model evaluates from the command line to the same accuracy.
+        var (evalCode, evalOut, evalErr) = Run("evaluate", Path.Combine(run, "model.safetensors"), "--data", "digits");
+        Assert.True(evalCode == 0, evalErr);
+        Assert.Contains("accuracy", evalOut);
+        Assert.Contains("macro avg", evalOut);
+    }
+
+    [Fact]
+    public void RunningTheSameCommandAgainResumesFromTheCheckpoint()
+    {
+        string run = Path.Combine(folder, "resume");
+        Assert.Equal(0, Run("demo", "--epochs", "2", "--output", run, "--verbose", "0").Code);
+        var (code, output, _) = Run("demo", "--epochs", "4", "--output", run, "--verbose", "2");
+        Assert.Equal(0, code);
+        Assert.Contains("resumed", output);
+        Assert.DoesNotContain("epoch 1/4", output);
+        Assert.Contains("epoch 3/4", output);
+    }
+
+    [Fact]
+    public void PredictPrintsAClassPerRow()
+    {
+        string run = Path.Combine(folder, "p");
+        Assert.Equal(0, Run("demo", "--epochs", "2", "--output", run, "--verbose", "0").Code);
+        string rows = Path.Combine(folder, "rows.csv");
+        File.WriteAllLines(rows, [string.Join(",", Enumerable.Repeat("0.5", 64)), string.Join(",", Enumerable.Repeat("0", 64))]);
+        var (code, output, error) = Run("predict", Path.Combine(run, "model.safetensors"), rows);
+        Assert.True(code == 0, error);
+        var lines = output.Trim().Split('\n');
+        Assert.Equal("row,class,probability", lines[0].Trim());
+        Assert.Equal(3, lines.Length);
+        Assert.Matches(@"^2,\d,0\.\d{4}$", lines[2].Trim());
+
+        File.WriteAllLines(rows, ["1,2,3"]);
+        var bad = Run("predict", Path.Combine(run, "model.safetensors"), rows);
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("3 features", bad.Err);
+    }
+
+    [Theory]
+    [InlineData("demo --epochs 0", "--epochs must be at least 1")]
+    [InlineData("demo --bogus", "--bogus")]
+    [InlineData("train --data nosuch --output x", "unknown data set 'nosuch'")]
+    [InlineData("train --data digits --model cnn:9 --epochs 1 --output x", "unknown model 'cnn:9'")]
+    [InlineData("train --data digits --schedule step:x --epochs 1 --output x", "schedule 'step:x'")]
+    [InlineData("evaluate missing.safetensors", "does not exist")]
+    [InlineData("frobnicate", "frobnicate")]
+    public void BadInputGetsOneLineAndExitCodeTwo(string args, string expected)
+    {
+        var (code, _, error) = Run(args.Replace(" x", " " + Path.Combine(folder, "x")).Split(' '));
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void HelpShowsExamples()
+    {
+        var (code, output, _) = Run("train", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("Examples:", output);
+        Assert.Contains("--learning", output.Replace("--lr", "--learning"));
+    }
+}
