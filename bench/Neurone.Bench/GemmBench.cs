@@ -96,46 +96,19 @@ static class GemmBench
         return (rates[rounds / 2], rates[0], rates[^1]);
     }
 
-    /// <summary>The shared bench folder: ../shared/bench next to the repository root (the folder holding Neurone.slnx).</summary>
-    static string? SharedBench()
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Neurone.slnx")))
-                return dir.Parent is null ? null : Path.Combine(dir.Parent.FullName, "shared", "bench");
-        return null;
-    }
-
     static Dictionary<string, double>? LoadAnchor(string? file)
     {
-        string? line;
-        if (file != null)
-        {
-            line = File.Exists(file) ? File.ReadAllLines(file).LastOrDefault(l => l.TrimStart().StartsWith('{')) : null;
-            if (line is null) { Console.WriteLine($"# anchor: {file} has no JSON line; continuing without the reference"); return null; }
-            Console.WriteLine($"# anchor: read from {file}");
-        }
-        else
-        {
-            string? dir = SharedBench();
-            string? script = dir is null ? null : Path.Combine(dir, "anchor.sh");
-            if (script is null || !File.Exists(script)) { Console.WriteLine("# anchor: ../shared/bench/anchor.sh not found; continuing without the reference"); return null; }
-            Console.WriteLine($"# anchor: running {script} gemm.py (a minute or two)...");
-            var (ok, output) = RunProcess(script, "gemm.py", dir!);
-            line = output.Split('\n').LastOrDefault(l => l.TrimStart().StartsWith('{'));
-            if (!ok || line is null) { Console.WriteLine("# anchor: anchor.sh failed; continuing without the reference"); return null; }
-            Console.WriteLine(line);
-        }
+        if (Anchor.Run("gemm.py", "", file) is not { } line) return null;
         try
         {
             var result = new Dictionary<string, double>();
-            using var doc = JsonDocument.Parse(line);
-            foreach (var entry in doc.RootElement.GetProperty("results").EnumerateObject())
+            foreach (var entry in line.GetProperty("results").EnumerateObject())
                 result[entry.Name] = entry.Value.GetProperty("torch.mm").GetProperty("median").GetDouble();
             return result;
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
         {
-            Console.WriteLine($"# anchor: could not parse its output ({e.Message}); continuing without the reference");
+            Console.WriteLine($"# anchor: unexpected output ({e.Message}); continuing without the reference");
             return null;
         }
     }
@@ -143,7 +116,7 @@ static class GemmBench
     /// <summary>The 2-thread FP32 FMA peak from ../shared/bench/peak.c when gcc is present, else 339.</summary>
     static double MeasurePeak()
     {
-        string? dir = SharedBench();
+        string? dir = Anchor.SharedBench();
         string? source = dir is null ? null : Path.Combine(dir, "peak.c");
         if (source is null || !File.Exists(source)) { Console.WriteLine($"# peak: peak.c not found, using {DefaultPeak}"); return DefaultPeak; }
         string tmp = Path.Combine(Path.GetTempPath(), $"neurone-peak-{Environment.ProcessId}");
@@ -151,13 +124,13 @@ static class GemmBench
         try
         {
             string exe = Path.Combine(tmp, "peak");
-            var (built, _) = RunProcess("gcc", $"-O2 -mavx512f -fopenmp \"{source}\" -o \"{exe}\"", tmp);
+            var (built, _) = Anchor.RunProcess("gcc", $"-O2 -mavx512f -fopenmp \"{source}\" -o \"{exe}\"", tmp);
             if (!built) { Console.WriteLine($"# peak: gcc not available or failed, using {DefaultPeak}"); return DefaultPeak; }
             // Twice, keeping the best: on a shared machine one run can lose a core to someone else.
             double peak = 0;
             for (int run = 0; run < 2; run++)
             {
-                var (ran, output) = RunProcess(exe, "", tmp);
+                var (ran, output) = Anchor.RunProcess(exe, "", tmp);
                 foreach (string l in output.Split('\n'))
                 {
                     if (!l.StartsWith('{')) continue;
@@ -179,24 +152,6 @@ static class GemmBench
         finally
         {
             try { Directory.Delete(tmp, recursive: true); } catch (IOException) { }
-        }
-    }
-
-    static (bool Ok, string Output) RunProcess(string file, string arguments, string workingDirectory)
-    {
-        try
-        {
-            var psi = new ProcessStartInfo(file, arguments) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-            using var p = Process.Start(psi)!;
-            var stderr = p.StandardError.ReadToEndAsync();
-            string output = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            _ = stderr.Result;
-            return (p.ExitCode == 0, output);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return (false, "");
         }
     }
 }
