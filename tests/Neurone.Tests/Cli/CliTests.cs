@@ -5,10 +5,10 @@ namespace Neurone.Tests.Cli;
 /// <summary>The neurone command as a user meets it: exit codes, files written, one-line errors.</summary>
 public class CliTests : IDisposable
 {
-    readonly string folder = Path.Combine(Path.GetTempPath(), "neurone-cli-" + Guid.NewGuid().ToString("N"));
+    readonly TempFolder temp = new();
+    string folder => temp.Path;
 
-    public CliTests() => Directory.CreateDirectory(folder);
-    public void Dispose() { try { Directory.Delete(folder, true); } catch (IOException) { } }
+    public void Dispose() => temp.Dispose();
 
     static (int Code, string Out, string Err) Run(params string[] args)
     {

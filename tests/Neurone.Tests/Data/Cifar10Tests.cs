@@ -18,7 +18,7 @@ public class Cifar10Tests
     [Fact]
     public void ReadsTheExtractedFolder()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder();
         WriteFolder(tmp["cifar-10-batches-bin"]);
         var (train, test) = Cifar10.Load(tmp.Path);
         Assert.Equal(10, train.Count);
@@ -34,7 +34,7 @@ public class Cifar10Tests
     [Fact]
     public void ReadsTheArchiveWithoutExtracting()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder();
         WriteFolder(tmp["src/cifar-10-batches-bin"]);
         File.WriteAllText(tmp["src/cifar-10-batches-bin/batches.meta.txt"], "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n\n");
         string archive = tmp["cifar-10-binary.tar.gz"];
@@ -53,7 +53,7 @@ public class Cifar10Tests
     [Fact]
     public void TruncatedRecordIsRejected()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder();
         WriteFolder(tmp.Path, DataFixtures.CifarRecords(1, 2)[..^100]);
         var e = Assert.Throws<InvalidDataException>(() => Cifar10.Load(tmp.Path));
         Assert.Contains("test_batch.bin", e.Message);
@@ -63,7 +63,7 @@ public class Cifar10Tests
     [Fact]
     public void LabelOutsideTheClassRangeIsRejected()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder();
         WriteFolder(tmp.Path, DataFixtures.CifarRecords(1, 12));
         var e = Assert.Throws<InvalidDataException>(() => Cifar10.Load(tmp.Path));
         Assert.Contains("record 1", e.Message);
@@ -73,7 +73,7 @@ public class Cifar10Tests
     [Fact]
     public void IncompleteFolderNamesTheExpectedFiles()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder();
         WriteFolder(tmp.Path);
         File.Delete(tmp["data_batch_3.bin"]);
         var e = Assert.Throws<FileNotFoundException>(() => Cifar10.Load(tmp.Path));
@@ -83,7 +83,7 @@ public class Cifar10Tests
     [Fact]
     public void ArchiveMissingABatchIsRejected()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder();
         WriteFolder(tmp["src/cifar-10-batches-bin"]);
         File.Delete(tmp["src/cifar-10-batches-bin/test_batch.bin"]);
         string archive = tmp["cifar-10-binary.tar.gz"];
@@ -97,7 +97,7 @@ public class Cifar10Tests
     [Fact]
     public void ArchiveEntryWithAnAbsurdSizeFailsWithoutAllocatingIt()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder();
         // A tar header that claims a 1 GB (whole records) test batch, followed by 10 records only.
         long claimed = 3073L * 350_000;
         var header = new byte[512];

@@ -3,18 +3,6 @@ using System.IO.Compression;
 
 namespace Neurone.Tests.Data;
 
-/// <summary>A temporary folder deleted with everything in it when the test ends.</summary>
-sealed class TempDir : IDisposable
-{
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "neurone-test-" + Guid.NewGuid().ToString("N"));
-    public TempDir() => Directory.CreateDirectory(Path);
-    public string this[string name] => System.IO.Path.Combine(Path, name);
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
-}
-
 /// <summary>Builders for tiny crafted data files.</summary>
 static class DataFixtures
 {

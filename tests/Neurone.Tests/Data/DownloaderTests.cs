@@ -104,7 +104,7 @@ public class DownloaderTests
     public void GoodFileIsVerifiedAndRenamedIntoPlace()
     {
         using var server = new TinyHttpServer();
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         server.Add("good.bin", Content);
         var log = new StringWriter();
         For(server, log).EnsureFiles(Source(new RemoteFile("good.bin", Sha(Content))), dir.Path);
@@ -121,7 +121,7 @@ public class DownloaderTests
     public void ContentChecksumOfAGzipFileIsCheckedAfterDecompression()
     {
         using var server = new TinyHttpServer();
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         server.Add("data.gz", DataFixtures.Gzip(Content));
         For(server).EnsureFiles(Source(new RemoteFile("data.gz", Sha(Content), OfContent: true)), dir.Path);
         Assert.True(File.Exists(dir["data.gz"]));
@@ -131,7 +131,7 @@ public class DownloaderTests
     public void Md5ChecksumsAreAccepted()
     {
         using var server = new TinyHttpServer();
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         server.Add("a.tar.gz", Content);
         For(server).EnsureFiles(Source(new RemoteFile("a.tar.gz", "md5:" + Convert.ToHexStringLower(MD5.HashData(Content)))), dir.Path);
         Assert.True(File.Exists(dir["a.tar.gz"]));
@@ -141,7 +141,7 @@ public class DownloaderTests
     public void CorruptedFileIsRejectedAndNotLeftInTheCache()
     {
         using var server = new TinyHttpServer();
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var corrupt = (byte[])Content.Clone();
         corrupt[1234] ^= 1;
         server.Add("file.bin", corrupt);
@@ -155,7 +155,7 @@ public class DownloaderTests
     public void TruncatedDownloadIsRejected()
     {
         using var server = new TinyHttpServer();
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         server.Add("file.bin", Content[..3000], declared: Content.Length);
         var e = Assert.Throws<IOException>(() => For(server).EnsureFiles(Source(new RemoteFile("file.bin", Sha(Content))), dir.Path));
         Assert.Contains("file.bin", e.Message);
@@ -167,7 +167,7 @@ public class DownloaderTests
     public void StalledDownloadTimesOut()
     {
         using var server = new TinyHttpServer();
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         server.Add("slow.bin", Content, stall: true);
         var e = Assert.Throws<IOException>(() => For(server, stallSeconds: 1).EnsureFiles(Source(new RemoteFile("slow.bin", Sha(Content))), dir.Path));
         Assert.Contains("no data for", e.Message);
@@ -178,7 +178,7 @@ public class DownloaderTests
     public void HttpErrorsAreReported()
     {
         using var server = new TinyHttpServer();
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var e = Assert.Throws<IOException>(() => For(server).EnsureFiles(Source(new RemoteFile("missing.bin", Sha(Content))), dir.Path));
         Assert.Contains("HTTP 404", e.Message);
     }
@@ -186,7 +186,7 @@ public class DownloaderTests
     [Fact]
     public void NoNetworkMessageSaysWhichFilesToPutWhere()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0)) { probe.Start(); port = ((IPEndPoint)probe.LocalEndpoint).Port; }
         var downloader = new Downloader { MirrorOverride = $"http://127.0.0.1:{port}/", Progress = null, ConnectTimeout = TimeSpan.FromSeconds(2) };
@@ -202,7 +202,7 @@ public class DownloaderTests
     {
         // MNIST's real checksums cannot match tiny fixtures, so this drives the same path with a toy source.
         using var server = new TinyHttpServer();
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var images = DataFixtures.Images(2, 28, 28);
         server.Add("train-images-idx3-ubyte.gz", DataFixtures.Gzip(images));
         var corrupt = DataFixtures.Gzip(DataFixtures.Labels(1, 2));
@@ -216,7 +216,7 @@ public class DownloaderTests
     [Fact]
     public void TarExtractionRefusesEntriesEscapingTheTarget()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         foreach (var name in new[] { "../evil.txt", "sub/../../evil.txt", "/tmp/neurone-evil-" + Guid.NewGuid().ToString("N") })
         {
             string archive = dir["bad.tar"];
@@ -238,7 +238,7 @@ public class DownloaderTests
     [Fact]
     public void TarExtractionRefusesLinksAndExtractsGoodArchives()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         string archive = dir["links.tar"];
         using (var fs = File.Create(archive))
         using (var writer = new TarWriter(fs, TarEntryFormat.Ustar))

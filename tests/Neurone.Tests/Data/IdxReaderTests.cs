@@ -4,7 +4,7 @@ namespace Neurone.Tests.Data;
 
 public class IdxReaderTests
 {
-    static (string Images, string Labels) Write(TempDir dir, byte[] images, byte[] labels, bool gz = false)
+    static (string Images, string Labels) Write(TempFolder dir, byte[] images, byte[] labels, bool gz = false)
     {
         string i = dir["img" + (gz ? ".gz" : "")], l = dir["lbl" + (gz ? ".gz" : "")];
         File.WriteAllBytes(i, gz ? DataFixtures.Gzip(images) : images);
@@ -17,7 +17,7 @@ public class IdxReaderTests
     [InlineData(true)]
     public void ReadsImagesAndLabels(bool gz)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var (i, l) = Write(dir, DataFixtures.Images(4), DataFixtures.Labels(3, 1, 4, 1), gz);
         var ds = Mnist.Read(i, l);
         Assert.Equal(4, ds.Count);
@@ -32,7 +32,7 @@ public class IdxReaderTests
     [Fact]
     public void LoadFindsStandardNamesInAFolder()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllBytes(dir["train-images-idx3-ubyte.gz"], DataFixtures.Gzip(DataFixtures.Images(2, 28, 28)));
         File.WriteAllBytes(dir["train-labels-idx1-ubyte.gz"], DataFixtures.Gzip(DataFixtures.Labels(7, 2)));
         File.WriteAllBytes(dir["t10k-images-idx3-ubyte"], DataFixtures.Images(1, 28, 28));
@@ -46,7 +46,7 @@ public class IdxReaderTests
     [Fact]
     public void MissingFileNamesWhatWasExpected()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var e = Assert.Throws<FileNotFoundException>(() => Mnist.Load(dir.Path));
         Assert.Contains("train-images-idx3-ubyte.gz", e.Message);
     }
@@ -56,7 +56,7 @@ public class IdxReaderTests
     [InlineData(true)]
     public void WrongMagicIsRejected(bool gz)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var images = DataFixtures.Images(2);
         images[0] = 0x1F; // e.g. a gzip file without a .gz name
         var (i, l) = Write(dir, images, DataFixtures.Labels(0, 1), gz);
@@ -68,7 +68,7 @@ public class IdxReaderTests
     [Fact]
     public void WrongElementTypeIsRejected()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var (i, l) = Write(dir, DataFixtures.Idx(0x0D, [1, 1, 1], new byte[4]), DataFixtures.Labels(0));
         var e = Assert.Throws<InvalidDataException>(() => Mnist.Read(i, l));
         Assert.Contains("0x0D", e.Message);
@@ -77,7 +77,7 @@ public class IdxReaderTests
     [Fact]
     public void WrongRankIsRejected()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var (i, l) = Write(dir, DataFixtures.Labels(1, 2), DataFixtures.Labels(0));
         var e = Assert.Throws<InvalidDataException>(() => Mnist.Read(i, l));
         Assert.Contains("3 dimension", e.Message);
@@ -88,7 +88,7 @@ public class IdxReaderTests
     [InlineData(true)]
     public void TruncatedDataIsRejected(bool gz)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var images = DataFixtures.Images(3);
         var (i, l) = Write(dir, images[..^5], DataFixtures.Labels(0, 1, 2), gz);
         var e = Assert.Throws<InvalidDataException>(() => Mnist.Read(i, l));
@@ -99,7 +99,7 @@ public class IdxReaderTests
     [Fact]
     public void TruncatedHeaderIsRejected()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var (i, l) = Write(dir, DataFixtures.Images(1)[..10], DataFixtures.Labels(0));
         var e = Assert.Throws<InvalidDataException>(() => Mnist.Read(i, l));
         Assert.Contains("truncated", e.Message);
@@ -108,7 +108,7 @@ public class IdxReaderTests
     [Fact]
     public void TrailingBytesAreRejected()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var (i, l) = Write(dir, DataFixtures.Images(2), [.. DataFixtures.Labels(0, 1), 7, 7], gz: true);
         var e = Assert.Throws<InvalidDataException>(() => Mnist.Read(i, l));
         Assert.Contains(l, e.Message);
@@ -120,7 +120,7 @@ public class IdxReaderTests
     [InlineData(true)]
     public void AbsurdHeaderFailsWithoutAllocatingTheClaim(bool gz)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         // 1.9 billion images of 1×1: a 16-byte file that claims ~2 GB.
         var (i, l) = Write(dir, DataFixtures.Idx(0x08, [1_900_000_000, 1, 1], new byte[8]), DataFixtures.Labels(0), gz);
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -133,7 +133,7 @@ public class IdxReaderTests
     [Fact]
     public void SizesBeyondAnArrayAreRejected()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var (i, l) = Write(dir, DataFixtures.Idx(0x08, [60000, 60000, 60000], []), DataFixtures.Labels(0), gz: true);
         var e = Assert.Throws<InvalidDataException>(() => Mnist.Read(i, l));
         Assert.Contains("corrupt", e.Message);
@@ -142,7 +142,7 @@ public class IdxReaderTests
     [Fact]
     public void CountMismatchBetweenImagesAndLabelsIsRejected()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var (i, l) = Write(dir, DataFixtures.Images(3), DataFixtures.Labels(0, 1));
         var e = Assert.Throws<InvalidDataException>(() => Mnist.Read(i, l));
         Assert.Contains("3 images", e.Message);
@@ -152,7 +152,7 @@ public class IdxReaderTests
     [Fact]
     public void LabelOutsideTheClassRangeIsRejected()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var (i, l) = Write(dir, DataFixtures.Images(3), DataFixtures.Labels(0, 10, 1));
         var e = Assert.Throws<InvalidDataException>(() => Mnist.Read(i, l));
         Assert.Contains("label 1", e.Message);
@@ -162,7 +162,7 @@ public class IdxReaderTests
     [Fact]
     public void CorruptGzipNamesTheFile()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var gz = DataFixtures.Gzip(DataFixtures.Images(50));
         for (int k = 20; k < gz.Length - 8; k++) gz[k] ^= 0x5A;
         File.WriteAllBytes(dir["img.gz"], gz);

@@ -11,7 +11,7 @@ public class TextFormatTests
     [Fact]
     public void UspsEslReadsDigitsGzippedOrNot()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         string text = EslLine(6, -1f) + "\n" + EslLine(0, 0.5f) + "\n";
         File.WriteAllBytes(dir["zip.train.gz"], DataFixtures.Gzip(Encoding.ASCII.GetBytes(text)));
         File.WriteAllText(dir["zip.test"], EslLine(9, 0.25f) + "\n");
@@ -26,7 +26,7 @@ public class TextFormatTests
     [Fact]
     public void UspsEslRejectsShortLinesAndBadLabels()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllText(dir["short"], EslLine(1, 0f) + "\n" + EslLine(2, 0f)[..^7] + "\n");
         var e = Assert.Throws<InvalidDataException>(() => Usps.ReadEsl(dir["short"]));
         Assert.Contains("line 2", e.Message);
@@ -42,7 +42,7 @@ public class TextFormatTests
     [Fact]
     public void LibSvmReadsSparseLinesIntoDenseRows()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllText(dir["a.txt"], "1 1:0.5 3:-2 # comment\n\n-1 qid:3 2:1e-1\n");
         var ds = LibSvm.Load(dir["a.txt"]);
         Assert.Equal([2, 3], ds.X.ShapeArray());
@@ -55,7 +55,7 @@ public class TextFormatTests
     [Fact]
     public void UspsLibSvmReadsBzip2AndShiftsLabels()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var line1 = "10 " + string.Join(" ", Enumerable.Range(1, 256).Select(i => $"{i}:-1.000000")) + " \n";
         var line2 = "1 1:0.5 256:1\n";
         File.WriteAllBytes(dir["usps.t.bz2"], DataFixtures.Bzip2(Encoding.ASCII.GetBytes(line1 + line2)));
@@ -69,7 +69,7 @@ public class TextFormatTests
     [Fact]
     public void LibSvmRejectsBadInput()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllText(dir["huge"], "1 2000000000:1\n2 1:1\n");
         var e = Assert.Throws<InvalidDataException>(() => LibSvm.Load(dir["huge"]));
         Assert.Contains("dense values", e.Message);
@@ -96,7 +96,7 @@ public class TextFormatTests
     [Fact]
     public void CsvWithHeaderAndChosenLabelColumn()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllText(dir["t.csv"], "a,label,b\n1.5,2,3\n4,0,-6e-1\n");
         var ds = Csv.Load(dir["t.csv"], labelColumn: 1, classes: 3);
         Assert.Equal([2, 2], ds.X.ShapeArray());
@@ -108,7 +108,7 @@ public class TextFormatTests
     [Fact]
     public void TsvGzippedWithoutHeaderLabelLast()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllBytes(dir["t.tsv.gz"], DataFixtures.Gzip(Encoding.ASCII.GetBytes("1\t2\t0.5\n3\t4\t7\n")));
         var ds = Csv.Load(dir["t.tsv.gz"]);
         Assert.Equal([1f, 2f, 3f, 4f], ds.X.ToArray());
@@ -118,7 +118,7 @@ public class TextFormatTests
     [Fact]
     public void CsvRejectsBadRows()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllText(dir["w.csv"], "1,2,0\n1,2\n");
         var e = Assert.Throws<InvalidDataException>(() => Csv.Load(dir["w.csv"]));
         Assert.Contains("line 2", e.Message);

@@ -8,10 +8,10 @@ namespace Neurone.Tests.Training;
 
 public class TrainerTests : IDisposable
 {
-    readonly string folder = Path.Combine(Path.GetTempPath(), "neurone-trainer-" + Guid.NewGuid().ToString("N"));
+    readonly TempFolder temp = new();
+    string folder => temp.Path;
 
-    public TrainerTests() => Directory.CreateDirectory(folder);
-    public void Dispose() { try { Directory.Delete(folder, true); } catch (IOException) { } }
+    public void Dispose() => temp.Dispose();
 
     static Sequential Mlp(ulong seed, float dropout = 0f) => new(
         new Linear(2, 16, rng: new Rng(seed)), new Tanh(), new Dropout(dropout, new Rng(seed + 1)), new Linear(16, 2, rng: new Rng(seed + 2)));

@@ -1,4 +1,4 @@
-namespace Neurone.Tests.Serialization;
+namespace Neurone.Tests;
 
 /// <summary>A fresh folder under the system's temporary folder, deleted with everything in it on dispose.</summary>
 public sealed class TempFolder : IDisposable
@@ -8,6 +8,9 @@ public sealed class TempFolder : IDisposable
     public TempFolder() => Directory.CreateDirectory(Path);
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>Same as <see cref="File"/>.</summary>
+    public string this[string name] => File(name);
 
     public void Dispose()
     {
