@@ -20,6 +20,7 @@ public static class Program
             TrainCommand.Create(output),
             EvaluateCommand.Create(output),
             PredictCommand.Create(output),
+            BenchCommand.Create(output),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

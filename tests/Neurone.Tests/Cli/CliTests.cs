@@ -86,6 +86,15 @@ public class CliTests : IDisposable
     }
 
     [Fact]
+    public void BenchPrintsGflopsAndStepTimes()
+    {
+        var (code, output, error) = Run("bench", "--threads", "1");
+        Assert.True(code == 0, error);
+        Assert.Matches(@"sgemm 1024x1024x1024: \d+ GFLOPS", output);
+        Assert.Matches(@"training step at batch 128 [\d.]+ ms, inference at batch 1 [\d.]+ µs", output);
+    }
+
+    [Fact]
     public void HelpShowsExamples()
     {
         var (code, output, _) = Run("train", "--help");
