@@ -74,6 +74,9 @@ public abstract class Classifier : IClassifier
     /// <summary>The decision values of checked rows, in the shape <see cref="IClassifier.DecisionFunction"/> describes.</summary>
     protected abstract Tensor DecisionCore(ReadOnlySpan<float> x, int n);
 
+    /// <summary>Checks query rows for a fitted model as <see cref="Predict"/> does; returns their count.</summary>
+    protected int CheckQuery(Tensor x, string method) => CheckFeatures(x, method, RequireFitted()).N;
+
     int RequireFitted() => IsFitted ? Features
         : throw new InvalidOperationException($"{Name}: the model is not fitted yet; call Fit(x, y) first.");
 
