@@ -20,9 +20,9 @@ public abstract class Chart
     public abstract void Render(SvgDocument doc, double x, double y, double width, double height);
 
     /// <summary>The chart as its own SVG document of <see cref="Width"/>×<see cref="Height"/>.</summary>
-    public SvgDocument ToSvg()
+    public SvgDocument ToSvg(string idPrefix = "")
     {
-        var doc = new SvgDocument(Width, Height, Title);
+        var doc = new SvgDocument(Width, Height, Title, idPrefix);
         Render(doc, 0, 0, Width, Height);
         return doc;
     }

@@ -139,7 +139,34 @@ public static class ImageGrid
         return Overview(images, labels, data.ClassNames, rng, perClass, scale, scaling: TileScaling.Clamp);
     }
 
-    sealed record Cell(float[]? Values, string? Caption);
+    /// <summary>
+    /// The first <paramref name="count"/> images captioned with their prediction ("7" when right,
+    /// "7, true 2" when wrong) and framed green when right, red when wrong: the sample predictions
+    /// of a report.
+    /// </summary>
+    public static Image Predictions(Tensor images, ReadOnlySpan<int> predicted, ReadOnlySpan<int> actual,
+        IReadOnlyList<string>? classNames = null, int count = 24, int columns = 8, int scale = 3,
+        int height = 0, int width = 0, int channels = 0, TileScaling scaling = TileScaling.Auto)
+    {
+        var (n, c, h, w) = Resolve("predictions", images, channels, height, width);
+        if (predicted.Length != n || actual.Length != n)
+            throw new ArgumentException($"predictions: {n} images need {n} predictions and labels, got {predicted.Length} and {actual.Length}.");
+        count = Math.Min(count, n);
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "predictions: expected at least one image.");
+        var data = images.AsReadOnlySpan();
+        var cells = new List<Cell>();
+        for (int i = 0; i < count; i++)
+        {
+            bool right = predicted[i] == actual[i];
+            string caption = right ? Name(classNames, predicted[i]) : $"{Name(classNames, predicted[i])}, true {Name(classNames, actual[i])}";
+            cells.Add(new(data.Slice(i * c * h * w, c * h * w).ToArray(), caption, right ? Right : Wrong));
+        }
+        return Render(Scale(cells, scaling), null, c, h, w, Math.Min(columns, count), scale);
+    }
+
+    static readonly Color Right = Color.FromHex("#2e9a4a"), Wrong = Color.FromHex("#c9302c");
+
+    sealed record Cell(float[]? Values, string? Caption, Color? Border = null);
 
     static string Name(IReadOnlyList<string>? names, int c) =>
         names is not null && (uint)c < (uint)names.Count ? names[c] : c.ToString(CultureInfo.InvariantCulture);
@@ -231,6 +258,8 @@ public static class ImageGrid
                 int i = r * columns + col;
                 if (i >= cells.Count) break;
                 int left = labelW + Pad + col * (cellW + Pad);
+                if (cells[i].Border is { } border)
+                    image.FillRect(left + (cellW - tileW) / 2 - 2, top - 2, tileW + 4, tileH + 4, border);
                 if (cells[i].Values is { } values) image.DrawTile(left + (cellW - tileW) / 2, top, values, c, h, w, scale);
                 if (captions[i] is { } cap)
                 {

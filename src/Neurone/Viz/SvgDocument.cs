@@ -19,8 +19,11 @@ public sealed class SvgDocument
     int depth;
     int nextId;
 
-    public SvgDocument(double width, double height, string? title = null)
+    /// <summary>A blank document; <paramref name="idPrefix"/> keeps element ids unique when several documents are inlined in one HTML page.</summary>
+    public SvgDocument(double width, double height, string? title = null, string idPrefix = "")
     {
+        ArgumentNullException.ThrowIfNull(idPrefix);
+        IdPrefix = idPrefix;
         if (!(width > 0) || !(height > 0) || !double.IsFinite(width) || !double.IsFinite(height))
             throw new ArgumentException($"svg: expected a positive finite size, got {width}x{height}.");
         Width = width;
@@ -34,8 +37,11 @@ public sealed class SvgDocument
     /// <summary>The document's &lt;title&gt; (shown by viewers as a tooltip, read by screen readers).</summary>
     public string? Title { get; }
 
+    /// <summary>Prepended to every id this document makes.</summary>
+    public string IdPrefix { get; }
+
     /// <summary>A document-unique id, for clip paths.</summary>
-    public string NewId(string prefix) => $"{prefix}{nextId++}";
+    public string NewId(string prefix) => $"{IdPrefix}{prefix}{nextId++}";
 
     public void Rect(double x, double y, double width, double height, Color fill, Color? stroke = null, double strokeWidth = 1, double opacity = 1, bool crisp = false) =>
         Element("rect", [("x", Num(x)), ("y", Num(y)), ("width", Num(width)), ("height", Num(height)), ("fill", fill.ToHex()),
@@ -112,12 +118,18 @@ public sealed class SvgDocument
         return id;
     }
 
-    /// <summary>The &lt;svg&gt; element, without an XML declaration, for inlining in HTML.</summary>
-    public override string ToString()
+    /// <summary>The &lt;svg&gt; element with its namespace, without an XML declaration.</summary>
+    public override string ToString() => ToMarkup(withNamespace: true);
+
+    /// <summary>
+    /// The &lt;svg&gt; element. HTML5 places an inline &lt;svg&gt; in the SVG namespace by itself, so
+    /// <paramref name="withNamespace"/> false leaves the xmlns out and the page free of any URL.
+    /// </summary>
+    public string ToMarkup(bool withNamespace)
     {
         if (depth != 0) throw new InvalidOperationException($"svg: {depth} group(s) not closed.");
         var sb = new StringBuilder();
-        sb.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(Num(Width)).Append("\" height=\"").Append(Num(Height))
+        sb.Append(withNamespace ? "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" : "<svg width=\"").Append(Num(Width)).Append("\" height=\"").Append(Num(Height))
           .Append("\" viewBox=\"0 0 ").Append(Num(Width)).Append(' ').Append(Num(Height))
           .Append("\" font-family=\"").Append(Escape(FontFamily)).Append("\">\n");
         if (Title is not null) sb.Append("  <title>").Append(Escape(Title)).Append("</title>\n");
