@@ -94,7 +94,7 @@ public static class PngWriter
             };
             byte r = (byte)(row[i] - predictor);
             dst[i + 1] = r;
-            score += Math.Abs((sbyte)r);
+            score += Math.Abs((int)(sbyte)r);
         }
         return score;
     }
