@@ -64,7 +64,7 @@ confusion.Add(actual, predicted);
 var firstLayer = ((Linear)model[0]).Weight;
 ImageGrid.Weights(firstLayer, Side, Side, columns: 8, scale: 4).Save(Out("weights.png"));
 ImageGrid.Misclassified(testX, predicted, actual, names, max: 12, columns: 6, scale: 4).Save(Out("misclassified.png"));
-ImageGrid.Predictions(testX, predicted, actual, names, count: 16, columns: 8, scale: 4).Save(Out("predictions.png"));
+ImageGrid.Predictions(testX, predicted, actual, names, count: 24, columns: 8, scale: 4).Save(Out("predictions.png"));
 
 // Colour filters as a Conv2d weight [out, 3, 7, 7]: oriented stripes of different hues, to show RGB tiles.
 var filters = new float[12 * 3 * 7 * 7];
@@ -129,10 +129,10 @@ for (int t = 0; t < 12; t++)
 {
     lrs[t] = Math.Pow(10, -5 + 4.5 * search.NextDouble());
     double d = Math.Log10(lrs[t]) + 2.5;
-    accs[t] = Math.Round(0.97 * Math.Exp(-d * d / 2.5) + 0.1 + 0.02 * search.NextGaussian(), 3);
+    accs[t] = Math.Round(Math.Clamp(0.1 + 0.87 * Math.Exp(-d * d / 2.5) + 0.01 * search.NextGaussian(), 0, 1), 3);
 }
 var order = Enumerable.Range(0, 12).OrderByDescending(t => accs[t]).ToArray();
-new BarChart(order.Select(t => $"trial {t + 1} (lr {lrs[t]:0.###e0})").ToArray(), order.Select(t => accs[t]).ToArray(),
+new BarChart(order.Select(t => $"#{t + 1} lr {lrs[t].ToString("0.0e0", CultureInfo.InvariantCulture)}").ToArray(), order.Select(t => accs[t]).ToArray(),
     "Random search: validation accuracy per trial", null, "validation accuracy") { Highlight = 0 }.Save(Out("bar.svg"));
 var byLr = Enumerable.Range(0, 12).OrderBy(t => lrs[t]).ToArray();
 new LineChart("Validation accuracy against learning rate", "learning rate", "validation accuracy") { LogX = true }

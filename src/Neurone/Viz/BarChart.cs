@@ -41,7 +41,10 @@ public sealed class BarChart : Chart
         double longest = Labels.Max(l => SvgDocument.TextWidth(l, Axes.TickFont));
         bool rotate = longest > slotGuess * 0.9;
         double bottomExtra = rotate ? longest * Math.Sin(40 * Math.PI / 180) + 14 : 22;
-        var axes = new Axes(doc, x, y, width, height, Title, XLabel, YLabel, [], yTicks, bottomExtra: bottomExtra) { BottomLabelOffset = bottomExtra - 10 };
+        // A turned label reaches left of its bar by its width times cos 40°: the first one must not leave the picture.
+        double leftExtra = rotate ? Math.Max(0, longest * Math.Cos(40 * Math.PI / 180) - slotGuess / 2 - 30) : 0;
+        var axes = new Axes(doc, x, y, width, height, Title, XLabel, YLabel, [], yTicks, bottomExtra: bottomExtra, leftExtra: leftExtra)
+            { BottomLabelOffset = bottomExtra - 10, LeftLabelOffset = leftExtra };
         axes.BeginData();
         double slot = (axes.Right - axes.Left) / Labels.Length, bar = slot * 0.7;
         for (int i = 0; i < Labels.Length; i++)

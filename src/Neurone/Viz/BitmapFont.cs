@@ -57,10 +57,22 @@ public static class BitmapFont
         }
     }
 
-    /// <summary>Splits <paramref name="text"/> at spaces into lines of at most <paramref name="maxChars"/> characters (longer words are kept whole).</summary>
+    /// <summary>
+    /// Splits <paramref name="text"/> into lines of at most <paramref name="maxChars"/> characters:
+    /// first after commas (so "predicted 7, true 2" breaks between its two halves), then at spaces;
+    /// words longer than a line are kept whole.
+    /// </summary>
     public static string Wrap(string text, int maxChars)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.Length <= maxChars) return text;
+        if (text.Contains(", ", StringComparison.Ordinal))
+            return string.Join('\n', SplitAfterCommas(text).Select(part => WrapSpaces(part, maxChars)));
+        return WrapSpaces(text, maxChars);
+    }
+
+    static string WrapSpaces(string text, int maxChars)
+    {
         var lines = new List<string>();
         var line = "";
         foreach (var word in text.Split(' '))
@@ -71,6 +83,12 @@ public static class BitmapFont
         }
         lines.Add(line);
         return string.Join('\n', lines);
+    }
+
+    static IEnumerable<string> SplitAfterCommas(string text)
+    {
+        var parts = text.Split(", ");
+        for (int i = 0; i < parts.Length; i++) yield return i < parts.Length - 1 ? parts[i] + "," : parts[i];
     }
 
     static byte[] Parse(string rows)

@@ -245,7 +245,9 @@ public static class ImageGrid
             }
         int rows = (cells.Count + columns - 1) / columns;
         int labelW = rowLabels is null ? 0 : rowLabels.Max(l => BitmapFont.Measure(l).Width) + Pad * 2;
-        int width = labelW + Pad + columns * (cellW + Pad);
+        // Captions of neighbouring cells would run together with the tiles' small gap.
+        int gap = captionH > 0 ? 3 * Pad : Pad;
+        int width = labelW + Pad + columns * (cellW + gap) - gap + Pad;
         int height = Pad + rows * (tileH + captionH + Pad);
         var image = new Image(width, height);
         for (int r = 0; r < rows; r++)
@@ -257,7 +259,7 @@ public static class ImageGrid
             {
                 int i = r * columns + col;
                 if (i >= cells.Count) break;
-                int left = labelW + Pad + col * (cellW + Pad);
+                int left = labelW + Pad + col * (cellW + gap);
                 if (cells[i].Border is { } border)
                     image.FillRect(left + (cellW - tileW) / 2 - 2, top - 2, tileW + 4, tileH + 4, border);
                 if (cells[i].Values is { } values) image.DrawTile(left + (cellW - tileW) / 2, top, values, c, h, w, scale);

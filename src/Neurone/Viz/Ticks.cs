@@ -68,14 +68,20 @@ public static class Ticks
         return ticks.Select(t => Format(t, step)).ToArray();
     }
 
-    /// <summary>One tick label: decimals to resolve <paramref name="step"/>; exponent form beyond 1e6 or below 1e-4.</summary>
+    /// <summary>
+    /// One tick label with the decimals <paramref name="step"/> needs (all labels of an axis get the
+    /// same count, as matplotlib's); exponent form for magnitudes from 1e6 with steps from 1e3, and
+    /// below 1e-4, where fixed notation would be a row of zeros.
+    /// </summary>
     public static string Format(double value, double step)
     {
         if (value == 0) return "0";
         double mag = Math.Max(Math.Abs(value), step);
-        if (mag >= 1e6 || (step > 0 ? step : Math.Abs(value)) < 1e-4)
+        if ((mag >= 1e6 && step >= 1e3) || mag < 1e-4)
         {
-            string s = value.ToString("0.###e+0", CultureInfo.InvariantCulture);
+            // Enough mantissa digits to tell ticks one step apart.
+            int digits = step > 0 ? Math.Clamp((int)Math.Ceiling(Math.Log10(mag / step) - 1e-9), 0, 8) : 3;
+            string s = value.ToString("0." + new string('#', Math.Max(1, digits)) + "e+0", CultureInfo.InvariantCulture);
             return s.Replace("e+", "e", StringComparison.Ordinal);
         }
         int decimals = step > 0 ? Math.Clamp((int)Math.Ceiling(-Math.Log10(step) - 1e-9), 0, 10) : 3;
