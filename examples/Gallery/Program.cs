@@ -64,7 +64,11 @@ confusion.Add(actual, predicted);
 var firstLayer = ((Linear)model[0]).Weight;
 ImageGrid.Weights(firstLayer, Side, Side, columns: 8, scale: 4).Save(Out("weights.png"));
 ImageGrid.Misclassified(testX, predicted, actual, names, max: 12, columns: 6, scale: 4).Save(Out("misclassified.png"));
-ImageGrid.Predictions(testX, predicted, actual, names, count: 24, columns: 8, scale: 4).Save(Out("predictions.png"));
+// Sample predictions: the first 20 test images and 4 mistakes, so both frame colours show.
+var shown = Enumerable.Range(0, 20).Concat(Enumerable.Range(20, actual.Length - 20).Where(i => predicted[i] != actual[i]).Take(4)).ToArray();
+var (shownX, _) = testSet.Subset(shown).Flatten().ToTensors();
+ImageGrid.Predictions(shownX, shown.Select(i => predicted[i]).ToArray(), shown.Select(i => actual[i]).ToArray(), names, count: 24, columns: 8, scale: 4)
+    .Save(Out("predictions.png"));
 
 // Colour filters as a Conv2d weight [out, 3, 7, 7]: oriented stripes of different hues, to show RGB tiles.
 var filters = new float[12 * 3 * 7 * 7];

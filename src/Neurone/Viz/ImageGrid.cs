@@ -232,8 +232,8 @@ public static class ImageGrid
     {
         if (scale < 1) throw new ArgumentOutOfRangeException(nameof(scale), scale, "image grid: expected a scale >= 1.");
         int tileW = w * scale, tileH = h * scale;
-        // Captions may be wider than a small tile: wrap them to about the tile's width (at least 20 characters).
-        int maxChars = Math.Max(20, tileW / BitmapFont.Advance);
+        // Captions may be wider than a small tile: wrap them to about the tile's width (at least 24 characters).
+        int maxChars = Math.Max(24, tileW / BitmapFont.Advance);
         var captions = cells.Select(cell => cell.Caption is null ? null : BitmapFont.Wrap(cell.Caption, maxChars)).ToArray();
         int cellW = tileW, captionH = 0;
         foreach (var cap in captions)

@@ -63,7 +63,7 @@ public sealed class ImageGridTests
         var image = ImageGrid.Misclassified(images, predicted, actual, columns: 8, scale: 2);
         // Two cells, each as wide as "predicted 2, true 0" (19 characters), plus a caption line.
         int captionW = BitmapFont.Measure("predicted 2, true 0").Width;
-        Assert.Equal(4 + 2 * captionW + 12 + 4, image.Width);
+        Assert.Equal(4 + 2 * captionW + 12 + 4, image.Width); // 19 characters fit on one line
         Assert.Equal(4 + 12 + BitmapFont.GlyphHeight + 3 + 4, image.Height);
         Assert.Equal(3, PngReader.Read(image.ToPng()).Channels);
     }
