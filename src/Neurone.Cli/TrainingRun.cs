@@ -5,6 +5,7 @@ using Neurone.Nn;
 using Neurone.Optim;
 using Neurone.Tensors;
 using Neurone.Training;
+using Neurone.Viz;
 
 namespace Neurone.Cli;
 
@@ -17,7 +18,7 @@ internal sealed record RunSettings(
 /// <summary>
 /// Trains a model as the settings say and writes the run folder: model.safetensors (weights and
 /// architecture), history.csv, checkpoint.safetensors (for resuming: run the same command again),
-/// settings.json and metrics.json. Ctrl+C stops after the current batch and keeps the last completed
+/// settings.json, metrics.json and report.html. Ctrl+C stops after the current batch and keeps the last completed
 /// epoch's checkpoint.
 /// </summary>
 internal static class TrainingRun
@@ -68,9 +69,42 @@ internal static class TrainingRun
         var metrics = new Dictionary<string, double>(test) { ["epochs"] = history.Epochs.Count == 0 ? backup.RestoredEpoch : history.Epochs[^1] };
         File.WriteAllText(Path.Combine(s.Output, "metrics.json"), JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true }));
         File.WriteAllText(Path.Combine(s.Output, "settings.json"), JsonSerializer.Serialize(s, new JsonSerializerOptions { WriteIndented = true }));
+        WriteReport(s, data, trainer, history, test, backup.RestoredEpoch);
         if (history.StopReason is not null) output.WriteLine($"neurone: {history.StopReason}");
         output.WriteLine($"neurone: test accuracy {test["accuracy"].ToString("P2", CultureInfo.InvariantCulture)}, test loss {test["loss"].ToString("F4", CultureInfo.InvariantCulture)}; run folder {Path.GetFullPath(s.Output)}");
         return 0;
+    }
+
+    /// <summary>
+    /// report.html: the settings, the test metrics, the curves, the confusion matrix, and sample
+    /// predictions as images (or the decision regions, for 2-D data).
+    /// </summary>
+    static void WriteReport(RunSettings s, DataSpec data, Trainer trainer, History history, IReadOnlyDictionary<string, double> test, int resumedAfter)
+    {
+        var report = new Report($"{data.Name}: {s.Model}") { Subtitle = resumedAfter > 0 ? $"resumed after epoch {resumedAfter}; the curves show the epochs run since" : null };
+        report.AddConfiguration(new Dictionary<string, string>
+        {
+            ["data"] = $"{data.Name} ({data.Train.Count} training, {data.Test.Count} test samples)",
+            ["model"] = s.Model, ["optimizer"] = $"{s.Optimizer}, lr {s.LearningRate.ToString(CultureInfo.InvariantCulture)}, schedule {s.Schedule}",
+            ["batch size"] = s.BatchSize.ToString(CultureInfo.InvariantCulture), ["epochs"] = s.Epochs.ToString(CultureInfo.InvariantCulture),
+            ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture), ["parameters"] = trainer.Model.ParameterCount().ToString("N0", CultureInfo.InvariantCulture),
+        });
+        report.AddMetrics(test.Select(kv => new KeyValuePair<string, double>("test " + kv.Key, kv.Value)));
+        if (history.Epochs.Count > 0) report.AddHistory(history);
+
+        var (x, y) = data.Test.ToTensors();
+        var predicted = trainer.PredictClasses(x);
+        var actual = y.ToArray().Select(v => (int)v).ToArray();
+        var matrix = new ConfusionMatrix(Math.Max(2, data.Classes));
+        matrix.Add(actual, predicted);
+        report.AddConfusionMatrix(matrix);
+
+        int side = (int)Math.Round(Math.Sqrt(data.Features));
+        if (data.Features == 2)
+            report.AddChart("Decision regions on the test set", new DecisionRegions(points => trainer.PredictClasses(points), x, actual));
+        else if (side * side == data.Features || data.Features % 3 == 0 && Math.Sqrt(data.Features / 3) % 1 == 0)
+            report.AddImage("Sample test predictions", ImageGrid.Predictions(x, predicted, actual, scale: Math.Max(3, 48 / Math.Max(1, side))));
+        report.Save(Path.Combine(s.Output, "report.html"));
     }
 
     static Optimizer MakeOptimizer(RunSettings s, Module model) => s.Optimizer.ToLowerInvariant() switch

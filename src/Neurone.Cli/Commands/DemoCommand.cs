@@ -13,7 +13,7 @@ internal static class DemoCommand
         var options = new TrainOptions(data: "digits", model: "mlp:64", optimizer: "adam", lr: 0.01, batchSize: 32, epochs: 20, output: Path.Combine("runs", "demo"));
         var command = new Command("demo", """
             Train a 64-64-10 MLP on the 1,797 embedded 8x8 digits (no download) and write runs/demo/:
-            model.safetensors, history.csv, checkpoint.safetensors, metrics.json.
+            model.safetensors, history.csv, checkpoint.safetensors, metrics.json and report.html.
 
             Examples:
               neurone demo

@@ -27,7 +27,7 @@ public class CliTests : IDisposable
         Assert.Contains("digits (1438 training, 359 test samples, 64 features, 10 classes)", output);
         Assert.Contains("epoch 3/3", output);
         Assert.Matches(@"test accuracy \d+\.\d+ %", output);
-        foreach (var file in new[] { "model.safetensors", "history.csv", "checkpoint.safetensors", "metrics.json", "settings.json" })
+        foreach (var file in new[] { "model.safetensors", "history.csv", "checkpoint.safetensors", "metrics.json", "settings.json", "report.html" })
             Assert.True(File.Exists(Path.Combine(run, file)), file);
 
         // The saved model evaluates from the command line to the same accuracy.
