@@ -144,7 +144,7 @@ public static class Synthetic
         });
     }
 
-    /// <summary>Regression data y = slope·x + intercept + ε with x uniform in [low, high) and ε normal with standard deviation <paramref name="noise"/>; x has shape [n, 1].</summary>
+    /// <summary>Regression data y = slope·x + intercept + ε with x uniform in [low, high) and ε normal with standard deviation <paramref name="noise"/>; x and y have shape [n, 1], the shape a Linear(1, 1) outputs, so MSELoss compares like with like.</summary>
     public static TensorDataset LinearRegression(int n, Rng rng, float slope = 2f, float intercept = 1f, float noise = 0.1f, float low = -1f, float high = 1f)
     {
         Check(n, rng);
@@ -155,7 +155,7 @@ public static class Synthetic
             x[i] = low + (high - low) * rng.NextFloat();
             y[i] = (float)(slope * x[i] + intercept + noise * rng.NextGaussian());
         }
-        return new TensorDataset(Tensor.FromArray(x, n, 1), Tensor.FromArray(y, n));
+        return new TensorDataset(Tensor.FromArray(x, n, 1), Tensor.FromArray(y, n, 1));
     }
 
     /// <summary>The exact XOR truth table: (0,0)→0, (0,1)→1, (1,0)→1, (1,1)→0.</summary>

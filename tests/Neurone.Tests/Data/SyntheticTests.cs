@@ -136,7 +136,7 @@ public class SyntheticTests
         Assert.Equal([2000, 1], d.X.ShapeArray());
         double sx = 0, sy = 0, sxx = 0, sxy = 0;
         int n = d.Count;
-        for (int i = 0; i < n; i++) { double x = d.X[i, 0], y = d.Y[i]; sx += x; sy += y; sxx += x * x; sxy += x * y; }
+        for (int i = 0; i < n; i++) { double x = d.X[i, 0], y = d.Y[i, 0]; sx += x; sy += y; sxx += x * x; sxy += x * y; }
         double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx), intercept = (sy - slope * sx) / n;
         Assert.Equal(-3, slope, 0.05);
         Assert.Equal(0.5, intercept, 0.02);
