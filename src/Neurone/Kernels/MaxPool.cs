@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Neurone.Kernels;
 
@@ -137,6 +138,16 @@ public static unsafe class MaxPool
     static readonly Vector256<int> Swap256 = Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6);
     static readonly Vector256<int> Even256 = Vector256.Create(0, 2, 4, 6, 0, 0, 0, 0);
 
+    // The lane permutes as single instructions: Vector512.Shuffle with indices from a field is not
+    // recognised as constant and falls back to a slow element-by-element loop.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<float> Permute(Vector512<float> v, Vector512<int> indices) =>
+        Avx512F.IsSupported ? Avx512F.PermuteVar16x32(v, indices) : Vector512.Shuffle(v, indices);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> Permute(Vector256<float> v, Vector256<int> indices) =>
+        Avx2.IsSupported ? Avx2.PermuteVar8x32(v, indices) : Vector256.Shuffle(v, indices);
+
     /// <summary>Vector path over whole vectors of outputs; returns the first output column it did not do.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static int Pairs512(in WindowGeometry g, float* x, float* y, int* idx)
@@ -155,7 +166,7 @@ public static unsafe class MaxPool
                 {
                     int rowStart = (h0 + ki * g.DilationH) * width + 2 * ow;
                     var v = Vector512.Load(x + rowStart);
-                    var right = Vector512.Shuffle(v, Swap512);
+                    var right = Permute(v, Swap512);
                     // Within the row: the right element wins only when greater or NaN (first maximum wins).
                     var takeRight = Vector512.GreaterThan(right, v) | ~Vector512.Equals(right, right);
                     var rowBest = Vector512.ConditionalSelect(takeRight, right, v);
@@ -166,8 +177,8 @@ public static unsafe class MaxPool
                     at = Vector512.ConditionalSelect(takeRow, rowAt, at);
                 }
                 int o = oh * g.OutWidth + ow;
-                Vector512.Shuffle(best, Even512).GetLower().Store(y + o);
-                Vector512.Shuffle(at, Even512).GetLower().Store(idx + o);
+                Permute(best, Even512).GetLower().Store(y + o);
+                Permute(at.AsSingle(), Even512).AsInt32().GetLower().Store(idx + o);
             }
         }
         return full;
@@ -190,7 +201,7 @@ public static unsafe class MaxPool
                 {
                     int rowStart = (h0 + ki * g.DilationH) * width + 2 * ow;
                     var v = Vector256.Load(x + rowStart);
-                    var right = Vector256.Shuffle(v, Swap256);
+                    var right = Permute(v, Swap256);
                     var takeRight = Vector256.GreaterThan(right, v) | ~Vector256.Equals(right, right);
                     var rowBest = Vector256.ConditionalSelect(takeRight, right, v);
                     var rowAt = Vector256.Create(rowStart) + lane + (takeRight.AsInt32() & Vector256<int>.One);
@@ -200,8 +211,8 @@ public static unsafe class MaxPool
                     at = Vector256.ConditionalSelect(takeRow, rowAt, at);
                 }
                 int o = oh * g.OutWidth + ow;
-                Vector256.Shuffle(best, Even256).GetLower().Store(y + o);
-                Vector256.Shuffle(at, Even256).GetLower().Store(idx + o);
+                Permute(best, Even256).GetLower().Store(y + o);
+                Permute(at.AsSingle(), Even256).AsInt32().GetLower().Store(idx + o);
             }
         }
         return full;
