@@ -1,8 +1,8 @@
 using Neurone.Bench;
 
-// Benchmarks print figures; they never assert. Usage: Neurone.Bench [gemm|mlp|data] [options]
-//   (no benchmark name = run every benchmark: gemm, then mlp with SGD and with Adam; data runs only when named)
-string[] names = ["gemm", "mlp", "data"];
+// Benchmarks print figures; they never assert. Usage: Neurone.Bench [gemm|mlp|data|cnn] [options]
+//   (no benchmark name = run every benchmark: gemm, mlp with SGD and with Adam, then cnn; data runs only when named)
+string[] names = ["gemm", "mlp", "data", "cnn"];
 string which = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "all";
 string[] options = which == "all" ? args : args[1..];
 if (which != "all" && Array.IndexOf(names, which) < 0)
@@ -13,9 +13,11 @@ if (which != "all" && Array.IndexOf(names, which) < 0)
 if (which is "all" or "gemm") GemmBench.Run(options);
 if (which == "mlp") MlpBench.Run(options);
 if (which == "data") DataBench.Run(options);
+if (which == "cnn") CnnBench.Run(options);
 if (which == "all")
 {
     MlpBench.Run([.. options, "--opt", "sgd"]);
     MlpBench.Run([.. options, "--opt", "adam"]);
+    CnnBench.Run(options);
 }
 return 0;

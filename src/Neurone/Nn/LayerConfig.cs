@@ -37,7 +37,39 @@ public static class LayerConfig
         Add<Identity>("Identity", _ => [], (_, _) => new Identity());
         Add<Flatten>("Flatten", m => new() { ["start_dim"] = m.StartDim, ["end_dim"] = m.EndDim }, (s, _) => new Flatten(s.Int("start_dim", 1), s.Int("end_dim", -1)));
         Add<Dropout>("Dropout", m => new() { ["p"] = m.P }, (s, rng) => new Dropout(s.Float("p", 0.5f), rng));
+        Add<Conv1d>("Conv1d", m => ConvSettingsJson(m.InChannels, m.OutChannels, m.KernelSize, m.Stride, m.Padding, m.SamePadding, m.Dilation, m.Bias is not null),
+            (s, rng) => s.IsString("padding", "same")
+                ? new Conv1d(s.Int("in_channels"), s.Int("out_channels"), s.Int("kernel_size"), "same", s.Int("stride", 1), s.Int("dilation", 1), s.Bool("bias", true), rng)
+                : new Conv1d(s.Int("in_channels"), s.Int("out_channels"), s.Int("kernel_size"), s.Int("stride", 1), s.Int("padding", 0), s.Int("dilation", 1), s.Bool("bias", true), rng));
+        Add<Conv2d>("Conv2d", m => ConvSettingsJson(m.InChannels, m.OutChannels, m.KernelSize, m.Stride, m.Padding, m.SamePadding, m.Dilation, m.Bias is not null),
+            (s, rng) => s.IsString("padding", "same")
+                ? new Conv2d(s.Int("in_channels"), s.Int("out_channels"), s.Int("kernel_size"), "same", s.Int("stride", 1), s.Int("dilation", 1), s.Bool("bias", true), rng)
+                : new Conv2d(s.Int("in_channels"), s.Int("out_channels"), s.Int("kernel_size"), s.Int("stride", 1), s.Int("padding", 0), s.Int("dilation", 1), s.Bool("bias", true), rng));
+        Add<MaxPool1d>("MaxPool1d", m => new() { ["kernel_size"] = m.KernelSize, ["stride"] = m.Stride, ["padding"] = m.Padding, ["dilation"] = m.Dilation },
+            (s, _) => new MaxPool1d(s.Int("kernel_size"), s.Int("stride", s.Int("kernel_size")), s.Int("padding", 0), s.Int("dilation", 1)));
+        Add<MaxPool2d>("MaxPool2d", m => new() { ["kernel_size"] = m.KernelSize, ["stride"] = m.Stride, ["padding"] = m.Padding, ["dilation"] = m.Dilation },
+            (s, _) => new MaxPool2d(s.Int("kernel_size"), s.Int("stride", s.Int("kernel_size")), s.Int("padding", 0), s.Int("dilation", 1)));
+        Add<AvgPool2d>("AvgPool2d", m => new() { ["kernel_size"] = m.KernelSize, ["stride"] = m.Stride, ["padding"] = m.Padding },
+            (s, _) => new AvgPool2d(s.Int("kernel_size"), s.Int("stride", s.Int("kernel_size")), s.Int("padding", 0)));
+        Add<AdaptiveAvgPool2d>("AdaptiveAvgPool2d", m => new() { ["output_height"] = m.OutputHeight, ["output_width"] = m.OutputWidth },
+            (s, _) => new AdaptiveAvgPool2d(s.Int("output_height", 1), s.Int("output_width", s.Int("output_height", 1))));
+        Add<BatchNorm1d>("BatchNorm1d", BatchNormJson,
+            (s, _) => new BatchNorm1d(s.Int("num_features"), s.Float("eps", 1e-5f), s.Float("momentum", 0.1f), s.Bool("affine", true), s.Bool("track_running_stats", true)));
+        Add<BatchNorm2d>("BatchNorm2d", BatchNormJson,
+            (s, _) => new BatchNorm2d(s.Int("num_features"), s.Float("eps", 1e-5f), s.Float("momentum", 0.1f), s.Bool("affine", true), s.Bool("track_running_stats", true)));
+        Add<Dropout2d>("Dropout2d", m => new() { ["p"] = m.P }, (s, rng) => new Dropout2d(s.Float("p", 0.5f), rng));
     }
+
+    static JsonObject ConvSettingsJson(int inChannels, int outChannels, int kernelSize, int stride, int padding, bool same, int dilation, bool bias) => new()
+    {
+        ["in_channels"] = inChannels, ["out_channels"] = outChannels, ["kernel_size"] = kernelSize, ["stride"] = stride,
+        ["padding"] = same ? JsonValue.Create("same") : JsonValue.Create(padding), ["dilation"] = dilation, ["bias"] = bias,
+    };
+
+    static JsonObject BatchNormJson(BatchNorm m) => new()
+    {
+        ["num_features"] = m.NumFeatures, ["eps"] = m.Eps, ["momentum"] = m.Momentum, ["affine"] = m.Affine, ["track_running_stats"] = m.TrackRunningStats,
+    };
 
     /// <summary>The layer type names the registry knows.</summary>
     public static IReadOnlyList<string> KnownTypes

@@ -39,6 +39,10 @@ public sealed class LayerSettings
     public bool Bool(string key, bool? fallback = null) =>
         Get(key, fallback, "true or false", v => v.TryGetValue(out bool b) ? b : null);
 
+    /// <summary>True when <paramref name="key"/> holds the string <paramref name="value"/> (e.g. padding "same"); false when absent or another value.</summary>
+    public bool IsString(string key, string value) =>
+        json.TryGetPropertyValue(key, out var node) && node is JsonValue v && v.TryGetValue(out string? s) && s == value && used.Add(key) | true;
+
     T Get<T>(string key, T? fallback, string expected, Func<JsonValue, T?> read) where T : struct
     {
         used.Add(key);

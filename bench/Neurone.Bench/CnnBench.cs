@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Neurone.Autograd;
+using Neurone.Kernels;
+using Neurone.Nn;
+using Neurone.Optim;
+using Neurone.Tensors;
+
+namespace Neurone.Bench;
+
+/// <summary>
+/// The CNN workloads of ../shared/bench/cnn_mnist.py and cifar_cnn.py, ours and PyTorch's side by side in one
+/// invocation. LeNet-like MNIST network (Adam 1e-3, batch 128): seconds per epoch (median of all epochs), test
+/// accuracy per epoch, batch-1 inference. Keras CIFAR-10 network (Adam, batch 64, random data as the script):
+/// seconds per 10,000 images (median of rounds).
+/// Options: --epochs N (2), --rounds N (3), --threads N (2), --seed N (0), --no-anchor, --only lenet|cifar.
+/// </summary>
+static class CnnBench
+{
+    public static void Run(string[] args)
+    {
+        string? Opt(string name) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
+        bool Flag(string name) => Array.IndexOf(args, name) >= 0;
+        int epochs = int.Parse(Opt("--epochs") ?? "2", CultureInfo.InvariantCulture);
+        int rounds = int.Parse(Opt("--rounds") ?? "3", CultureInfo.InvariantCulture);
+        int threads = int.Parse(Opt("--threads") ?? "2", CultureInfo.InvariantCulture);
+        ulong seed = ulong.Parse(Opt("--seed") ?? "0", CultureInfo.InvariantCulture);
+        string only = Opt("--only") ?? "";
+        Parallelism.Threads = threads;
+        if (only == "profile") { Profile(); return; }
+        if (only != "cifar") LeNet(epochs, threads, seed, Flag("--no-anchor"));
+        if (only != "lenet") Cifar(rounds, threads, seed, Flag("--no-anchor"));
+    }
+
+    public static Sequential LeNetModel(Rng rng) => new(
+        new Conv2d(1, 32, 3, rng: rng), new ReLU(), new MaxPool2d(2),
+        new Conv2d(32, 64, 3, rng: rng), new ReLU(), new MaxPool2d(2),
+        new Flatten(), new Linear(1600, 128, rng: rng), new ReLU(), new Linear(128, 10, rng: rng));
+
+    public static Sequential CifarModel(Rng rng) => new(
+        new Conv2d(3, 32, 3, rng: rng), new ReLU(), new MaxPool2d(2),
+        new Conv2d(32, 64, 3, rng: rng), new ReLU(), new MaxPool2d(2),
+        new Conv2d(64, 64, 3, rng: rng), new ReLU(),
+        new Flatten(), new Linear(1024, 64, rng: rng), new ReLU(), new Linear(64, 10, rng: rng));
+
+    static void LeNet(int epochs, int threads, ulong seed, bool noAnchor)
+    {
+        string dir = MnistIdx.Directory();
+        Console.WriteLine($"# cnn_mnist: {epochs} epochs, {threads} threads, SIMD {Simd.Best}, data {dir}");
+        var (trainX, trainY, testX, testY) = MnistIdx.Load(dir);
+        var xtr = Tensor.FromArray(trainX, trainY.Length, 1, 28, 28);
+        var ytr = Tensor.FromArray(trainY);
+        var xte = Tensor.FromArray(testX, testY.Length, 1, 28, 28);
+        var yte = Tensor.FromArray(testY);
+        var rng = new Rng(seed);
+        var model = LeNetModel(rng);
+        var optimizer = new Adam(model.Parameters(), lr: 1e-3);
+        var lossFn = new CrossEntropyLoss();
+        const int batch = 128;
+        int n = trainY.Length;
+        var epochSeconds = new List<double>();
+        var accuracies = new List<double>();
+        for (int e = 0; e < epochs; e++)
+        {
+            model.Train();
+            long t0 = Stopwatch.GetTimestamp();
+            var perm = rng.Permutation(n);
+            for (int i = 0; i < n; i += batch)
+            {
+                var idx = perm.AsSpan(i, Math.Min(batch, n - i));
+                var loss = lossFn.Forward(model.Forward(xtr.GatherRows(idx)), ytr.GatherRows(idx));
+                optimizer.ZeroGrad();
+                loss.Backward();
+                optimizer.Step();
+            }
+            epochSeconds.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            model.Eval();
+            accuracies.Add(Math.Round(Accuracy(model, xte, yte), 4));
+            Console.WriteLine($"# epoch {e + 1}: {epochSeconds[^1]:F3} s, test accuracy {accuracies[^1]:P2}");
+        }
+        model.Eval();
+        double[] infer1, infer1000;
+        using (GradMode.NoGrad())
+        {
+            var x1 = xte.Slice(0, 1);
+            infer1 = Time(() => model.Forward(x1), 1000, 100).Select(t => t * 1e6).ToArray();
+            var x1000 = xte.Slice(0, 1000);
+            infer1000 = Time(() => model.Forward(x1000), 10, 2).Select(t => 1000 / t).ToArray();
+        }
+        var ours = new Dictionary<string, object>
+        {
+            ["bench"] = "cnn_mnist", ["impl"] = "neurone", ["threads"] = threads,
+            ["epoch_s"] = epochSeconds.Select(v => Math.Round(v, 3)).ToArray(), ["epoch_s_median"] = Stats.Of(epochSeconds),
+            ["test_acc"] = accuracies, ["infer_batch1_us"] = Stats.Of(infer1), ["infer_batch1000_samples_per_s"] = Stats.Of(infer1000),
+        };
+        Console.WriteLine(JsonSerializer.Serialize(ours));
+        JsonElement? torch = noAnchor ? null : Anchor.Run("cnn_mnist.py", $"--threads {threads} --epochs {epochs} --seed {seed}");
+        double? torchEpoch = torch is { } t && t.TryGetProperty("epoch_s", out var es) ? Median(es.EnumerateArray().Select(v => v.GetDouble())) : null;
+        Console.WriteLine();
+        Console.WriteLine($"{"LeNet MNIST figure",-36} {"Neurone",12} {"PyTorch",12} {"speed-up",9}");
+        Row("epoch seconds (median)", Stats.Of(epochSeconds).median, torchEpoch, false);
+        Row("inference batch 1 (µs)", Stats.Of(infer1).median, TorchMedian(torch, "infer_batch1_us"), false);
+        Row("inference batch 1000 (samples/s)", Stats.Of(infer1000).median, TorchMedian(torch, "infer_batch1000_samples_per_s"), true);
+        string accTorch = torch is { } tt && tt.TryGetProperty("test_acc", out var acc) ? string.Join(" ", acc.EnumerateArray().Select(a => a.GetDouble().ToString("F4", CultureInfo.InvariantCulture))) : "-";
+        Console.WriteLine($"test accuracy per epoch: Neurone {string.Join(" ", accuracies.Select(a => a.ToString("F4", CultureInfo.InvariantCulture)))} | PyTorch {accTorch}");
+    }
+
+    static void Cifar(int rounds, int threads, ulong seed, bool noAnchor)
+    {
+        Console.WriteLine($"# cifar_cnn (random data): {rounds} rounds of 10,000 images, batch 64, {threads} threads");
+        var rng = new Rng(seed);
+        const int n = 10_000, batch = 64;
+        var x = Tensor.Randn([n, 3, 32, 32], rng);
+        var y = Tensor.FromArray(Enumerable.Range(0, n).Select(_ => (float)(rng.NextUInt64() % 10)).ToArray());
+        var model = CifarModel(rng);
+        var optimizer = new Adam(model.Parameters(), lr: 1e-3);
+        var lossFn = new CrossEntropyLoss();
+        void RunImages(int images)
+        {
+            var perm = rng.Permutation(n);
+            for (int i = 0; i < images; i += batch)
+            {
+                var idx = perm.AsSpan(i, Math.Min(batch, images - i));
+                var loss = lossFn.Forward(model.Forward(x.GatherRows(idx)), y.GatherRows(idx));
+                optimizer.ZeroGrad();
+                loss.Backward();
+                optimizer.Step();
+            }
+        }
+        RunImages(20 * batch);
+        var secs = new List<double>();
+        for (int r = 0; r < rounds; r++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            RunImages(n);
+            secs.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        }
+        var ours = new Dictionary<string, object> { ["bench"] = "cifar_cnn_random", ["impl"] = "neurone", ["threads"] = threads, ["s_per_10k_images"] = Stats.Of(secs) };
+        Console.WriteLine(JsonSerializer.Serialize(ours));
+        JsonElement? torch = noAnchor ? null : Anchor.Run("cifar_cnn.py", $"--threads {threads} --rounds {rounds} --seed {seed}");
+        Console.WriteLine();
+        Console.WriteLine($"{"Keras CIFAR-10 CNN figure",-36} {"Neurone",12} {"PyTorch",12} {"speed-up",9}");
+        Row("seconds per 10k images (batch 64)", Stats.Of(secs).median, TorchMedian(torch, "s_per_10k_images"), false);
+    }
+
+    /// <summary>Forward and backward time of each LeNet layer at batch 128 (medians), to find the hot spots.</summary>
+    static void Profile()
+    {
+        var model = LeNetModel(new Rng(0));
+        var x = Tensor.Randn([128, 1, 28, 28], new Rng(1));
+        for (int i = 0; i < model.Count; i++)
+        {
+            var layer = model[i];
+            var input = x.Detach();
+            input.RequiresGrad = true;
+            Tensor output = layer.Forward(input);
+            var fwd = Time(() => layer.Forward(input), 30, 5);
+            var grad = Tensor.Randn(output.ShapeArray(), new Rng(2));
+            var bwd = Time(() => layer.Forward(input).Backward(grad), 30, 5);
+            Console.WriteLine($"{layer.Describe(),-60} forward {Stats.Of(fwd).median * 1e3,8:F3} ms  forward+backward {Stats.Of(bwd).median * 1e3,8:F3} ms");
+            x = output.Detach();
+        }
+    }
+
+    static double? TorchMedian(JsonElement? torch, string key) =>
+        torch is { } t && t.TryGetProperty(key, out var v) ? v.GetProperty("median").GetDouble() : null;
+
+    static double Median(IEnumerable<double> values) => Stats.Of(values).median;
+
+    static void Row(string label, double ours, double? torch, bool higherIsBetter)
+    {
+        string ratio = torch is null ? "-" : (higherIsBetter ? ours / torch.Value : torch.Value / ours).ToString("F2", CultureInfo.InvariantCulture) + "x";
+        Console.WriteLine($"{label,-36} {ours,12:G4} {(torch is null ? "-" : torch.Value.ToString("G4", CultureInfo.InvariantCulture)),12} {ratio,9}");
+    }
+
+    static double Accuracy(Module model, Tensor x, Tensor y)
+    {
+        using var _ = GradMode.NoGrad();
+        int correct = 0;
+        var labels = y.AsReadOnlySpan();
+        for (int i = 0; i < labels.Length; i += 1000)
+        {
+            int count = Math.Min(1000, labels.Length - i);
+            var predicted = model.Forward(x.Slice(i, count)).ArgMax(1).AsReadOnlySpan();
+            for (int j = 0; j < count; j++) if (predicted[j] == labels[i + j]) correct++;
+        }
+        return correct / (double)labels.Length;
+    }
+
+    static double[] Time(Action action, int reps, int warmup)
+    {
+        for (int i = 0; i < warmup; i++) action();
+        var times = new double[reps];
+        for (int i = 0; i < reps; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            action();
+            times[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+        return times;
+    }
+}

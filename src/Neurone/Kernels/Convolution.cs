@@ -1,0 +1,228 @@
+using System.Numerics.Tensors;
+
+namespace Neurone.Kernels;
+
+/// <summary>
+/// Batched convolution (PyTorch's cross-correlation) by im2col + <see cref="Gemm"/>: input N×C×H×W,
+/// weight O×(C·kH·kW), output N×O×OH×OW. Forward and backward for a whole batch, on spans.
+/// </summary>
+/// <remarks>
+/// The batch is split over the kernel workers, each image lowered into that thread's own column buffer
+/// (kept between calls, so steady state allocates nothing) and multiplied single-threaded: at LeNet sizes
+/// a GEMM is too small to split well, images are not. With fewer images than threads, the images run in
+/// turn and each GEMM uses every thread instead. The weight and bias gradients are sums over the batch: each
+/// of a fixed number of chunks of the batch (a function of the batch size alone) sums its images in order into
+/// its own partial, and the partials are added in chunk order, so the result is bit-identical for any thread
+/// count and any scheduling.
+/// </remarks>
+public static unsafe class Convolution
+{
+    /// <summary>Chunks the weight gradient is summed in: enough to keep two cores busy when parts differ in speed.</summary>
+    const int GradientChunks = 8;
+
+    /// <summary>
+    /// output = conv(input, weight) + bias, then max(·, 0) when <paramref name="relu"/>. An empty
+    /// <paramref name="bias"/> means none.
+    /// </summary>
+    public static void Forward(in WindowGeometry g, int batch, int channels, int outChannels,
+        ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, bool relu = false)
+    {
+        CheckSizes(g, batch, channels, outChannels, input.Length, weight.Length, output.Length, "output");
+        if (bias.Length != 0 && bias.Length != outChannels)
+            throw new ArgumentException($"conv: bias has {bias.Length} elements, expected {outChannels}.");
+        fixed (float* x = input, w = weight, b = bias, y = output)
+        {
+            var job = ConvJob.Current;
+            job.SetForward(g, batch, channels, outChannels, x, w, bias.Length == 0 ? null : b, y, relu);
+            job.Run();
+        }
+    }
+
+    /// <summary>
+    /// Gradients of <see cref="Forward"/> (without the ReLU) from the output gradient. Each target is optional
+    /// (empty span = not wanted). The weight and bias gradients are written as beta·target + gradient, with
+    /// beta 0 (overwrite, never read) or 1 (accumulate), so a parameter's .Grad can be the target.
+    /// </summary>
+    public static void Backward(in WindowGeometry g, int batch, int channels, int outChannels,
+        ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> gradOutput,
+        Span<float> gradInput, Span<float> gradWeight, float betaWeight, Span<float> gradBias, float betaBias)
+    {
+        CheckSizes(g, batch, channels, outChannels, input.Length, weight.Length, gradOutput.Length, "output gradient");
+        if (gradInput.Length != 0 && gradInput.Length != input.Length)
+            throw new ArgumentException($"conv backward: the input gradient has {gradInput.Length} elements, expected {input.Length}.");
+        if (gradWeight.Length != 0 && gradWeight.Length != weight.Length)
+            throw new ArgumentException($"conv backward: the weight gradient has {gradWeight.Length} elements, expected {weight.Length}.");
+        if (gradBias.Length != 0 && gradBias.Length != outChannels)
+            throw new ArgumentException($"conv backward: the bias gradient has {gradBias.Length} elements, expected {outChannels}.");
+        fixed (float* x = input, w = weight, gy = gradOutput, gx = gradInput, gw = gradWeight, gb = gradBias)
+        {
+            var job = ConvJob.Current;
+            job.SetBackward(g, batch, channels, outChannels, x, w, gy,
+                gradInput.Length == 0 ? null : gx, gradWeight.Length == 0 ? null : gw, betaWeight, gradBias.Length == 0 ? null : gb, betaBias);
+            job.Run();
+        }
+    }
+
+    static void CheckSizes(in WindowGeometry g, int batch, int channels, int outChannels, int inputLength, int weightLength, int outputLength, string outputName)
+    {
+        if (batch < 0 || channels < 1 || outChannels < 1)
+            throw new ArgumentException($"conv: expected batch ≥ 0 and positive channels, got batch {batch}, in {channels}, out {outChannels}.");
+        long x = (long)batch * channels * g.InPlane, w = (long)outChannels * channels * g.KernelArea, y = (long)batch * outChannels * g.OutPlane;
+        if (inputLength != x) throw new ArgumentException($"conv: the input has {inputLength} elements, expected {batch}x{channels}x{g.Height}x{g.Width} = {x}.");
+        if (weightLength != w) throw new ArgumentException($"conv: the weight has {weightLength} elements, expected {outChannels}x{channels}x{g.KernelH}x{g.KernelW} = {w}.");
+        if (outputLength != y) throw new ArgumentException($"conv: the {outputName} has {outputLength} elements, expected {batch}x{outChannels}x{g.OutHeight}x{g.OutWidth} = {y}.");
+    }
+
+    /// <summary>One call's arguments and its parts; cached per calling thread so a call allocates nothing.</summary>
+    sealed class ConvJob : IParallelWork
+    {
+        [ThreadStatic] static ConvJob? current;
+        public static ConvJob Current => current ??= new ConvJob();
+
+        /// <summary>Each thread's im2col scratch, grown to the largest layer seen and then reused.</summary>
+        [ThreadStatic] static float[]? columnScratch, gradColumnScratch;
+
+        WindowGeometry g;
+        int batch, channels, outChannels, rows, parts, gemmThreads;
+        bool backward, relu;
+        float* x, w, b, y, gy, gx, gw, gb;
+        float betaW, betaB;
+        float[] partialW = [], partialB = [];
+
+        public void SetForward(in WindowGeometry geometry, int n, int c, int o, float* input, float* weight, float* bias, float* output, bool applyRelu)
+        {
+            Set(geometry, n, c, o);
+            backward = false;
+            x = input; w = weight; b = bias; y = output; relu = applyRelu;
+            parts = Math.Min(batch, Parallelism.Threads);
+        }
+
+        public void SetBackward(in WindowGeometry geometry, int n, int c, int o, float* input, float* weight, float* gradOutput,
+            float* gradInput, float* gradWeight, float betaWeight, float* gradBias, float betaBias)
+        {
+            Set(geometry, n, c, o);
+            backward = true;
+            x = input; w = weight; gy = gradOutput; gx = gradInput; gw = gradWeight; gb = gradBias; betaW = betaWeight; betaB = betaBias;
+            parts = Math.Min(batch, GradientChunks);
+            if (gw != null && partialW.Length < parts * outChannels * rows) partialW = new float[parts * outChannels * rows];
+            if (gb != null && partialB.Length < parts * outChannels) partialB = new float[parts * outChannels];
+        }
+
+        void Set(in WindowGeometry geometry, int n, int c, int o)
+        {
+            g = geometry; batch = n; channels = c; outChannels = o; rows = c * geometry.KernelArea;
+        }
+
+        public void Run()
+        {
+            try
+            {
+                if (batch == 0) { FinishGradients(); return; }
+                // Fewer images than threads: images in turn, each GEMM threaded. Otherwise images in parallel.
+                long work = (long)outChannels * rows * g.OutPlane;
+                gemmThreads = parts >= Parallelism.Threads || work < Gemm.ParallelWork ? 1 : Parallelism.Threads;
+                WorkerPool.Run(this, gemmThreads > 1 ? 1 : parts);
+                if (gemmThreads > 1) for (int p = 1; p < parts; p++) Execute(p);
+                FinishGradients();
+            }
+            finally
+            {
+                x = w = b = y = gy = gx = gw = gb = null;
+            }
+        }
+
+        public void Execute(int part)
+        {
+            int first = (int)((long)part * batch / parts), last = (int)((long)(part + 1) * batch / parts);
+            if (backward) BackwardImages(part, first, last);
+            else ForwardImages(first, last);
+        }
+
+        static float* Scratch(ref float[]? buffer, int size, out float[] array)
+        {
+            if (buffer is null || buffer.Length < size) buffer = GC.AllocateUninitializedArray<float>(size, pinned: true);
+            array = buffer;
+            // Pinned on the pinned heap, so its address is stable without a fixed block.
+            return (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref buffer[0]);
+        }
+
+        void ForwardImages(int first, int last)
+        {
+            int p = g.OutPlane, inImage = channels * g.InPlane, outImage = outChannels * p;
+            bool pointwise = g.IsPointwise;
+            float* cols = pointwise ? null : Scratch(ref columnScratch, rows * p, out _);
+            for (int n = first; n < last; n++)
+            {
+                float* xn = x + (nint)n * inImage, yn = y + (nint)n * outImage;
+                if (!pointwise) Im2Col.Pack(g, channels, xn, cols);
+                float beta = 0f;
+                if (b != null)
+                {
+                    for (int o = 0; o < outChannels; o++) new Span<float>(yn + o * p, p).Fill(b[o]);
+                    beta = 1f;
+                }
+                Gemm.Multiply(false, false, outChannels, p, rows, 1f,
+                    new ReadOnlySpan<float>(w, outChannels * rows), rows,
+                    new ReadOnlySpan<float>(pointwise ? xn : cols, rows * p), p, beta,
+                    new Span<float>(yn, outImage), p, Simd.Best, gemmThreads);
+                if (relu)
+                {
+                    var span = new Span<float>(yn, outImage);
+                    TensorPrimitives.Max(span, 0f, span);
+                }
+            }
+        }
+
+        void BackwardImages(int chunk, int first, int last)
+        {
+            int p = g.OutPlane, inImage = channels * g.InPlane, outImage = outChannels * p;
+            bool pointwise = g.IsPointwise;
+            float* cols = gw == null || pointwise ? null : Scratch(ref columnScratch, rows * p, out _);
+            float* dcols = gx == null ? null : pointwise ? null : Scratch(ref gradColumnScratch, rows * p, out _);
+            int weightSize = outChannels * rows;
+            fixed (float* pw = partialW, pb = partialB)
+            {
+                float* myW = gw == null ? null : pw + (nint)chunk * weightSize;
+                float* myB = gb == null ? null : pb + (nint)chunk * outChannels;
+                if (myB != null) new Span<float>(myB, outChannels).Clear();
+                for (int n = first; n < last; n++)
+                {
+                    float* xn = x + (nint)n * inImage, gyn = gy + (nint)n * outImage;
+                    var gySpan = new ReadOnlySpan<float>(gyn, outImage);
+                    if (myW != null)
+                    {
+                        if (!pointwise) Im2Col.Pack(g, channels, xn, cols);
+                        Gemm.Multiply(false, true, outChannels, rows, p, 1f, gySpan, p,
+                            new ReadOnlySpan<float>(pointwise ? xn : cols, rows * p), p, n == first ? 0f : 1f,
+                            new Span<float>(myW, weightSize), rows, Simd.Best, gemmThreads);
+                    }
+                    if (myB != null)
+                        for (int o = 0; o < outChannels; o++) myB[o] += TensorPrimitives.Sum(gySpan.Slice(o * p, p));
+                    if (gx != null)
+                    {
+                        float* gxn = gx + (nint)n * inImage;
+                        Gemm.Multiply(true, false, rows, p, outChannels, 1f, new ReadOnlySpan<float>(w, weightSize), rows, gySpan, p, 0f,
+                            new Span<float>(pointwise ? gxn : dcols, rows * p), p, Simd.Best, gemmThreads);
+                        if (!pointwise) Im2Col.Unpack(g, channels, dcols, gxn);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Adds the per-chunk partial sums into the targets, in chunk order.</summary>
+        void FinishGradients()
+        {
+            if (!backward) return;
+            int weightSize = outChannels * rows;
+            if (gw != null) Reduce(partialW, weightSize, gw, betaW);
+            if (gb != null) Reduce(partialB, outChannels, gb, betaB);
+        }
+
+        void Reduce(float[] partial, int size, float* target, float beta)
+        {
+            var t = new Span<float>(target, size);
+            if (beta == 0f) t.Clear();
+            for (int c = 0; c < parts; c++) TensorPrimitives.Add(t, partial.AsSpan(c * size, size), t);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Neurone.Kernels;
+using Neurone.Tensors;
+
+namespace Neurone.Nn;
+
+/// <summary>
+/// Averages an N×C×H×W input down to N×C×OH×OW whatever H and W are, with PyTorch's bins (bin i covers rows
+/// ⌊i·H/OH⌋ to ⌈(i+1)·H/OH⌉, so bins may overlap when the sizes do not divide). Output 1×1 is global average
+/// pooling.
+/// </summary>
+public sealed class AdaptiveAvgPool2d : Module
+{
+    public int OutputHeight { get; }
+    public int OutputWidth { get; }
+
+    /// <summary>Pools to <paramref name="outputHeight"/>×<paramref name="outputWidth"/> (width defaults to the height).</summary>
+    public AdaptiveAvgPool2d(int outputHeight, int? outputWidth = null)
+    {
+        if (outputHeight < 1 || (outputWidth ?? outputHeight) < 1)
+            throw new ArgumentOutOfRangeException(nameof(outputHeight), $"AdaptiveAvgPool2d: expected a positive output size, got {outputHeight}x{outputWidth ?? outputHeight}.");
+        OutputHeight = outputHeight; OutputWidth = outputWidth ?? outputHeight;
+    }
+
+    public override Tensor Forward(Tensor input)
+    {
+        if (input.Rank != 4 || input.Size(2) < 1 || input.Size(3) < 1)
+            throw new ArgumentException($"{Describe()}: expected input N×C×H×W with H, W ≥ 1, got shape {Shapes.Format(input.Shape)}.");
+        int n = input.Size(0), c = input.Size(1);
+        var g = new WindowGeometry(input.Size(2), input.Size(3), 1, 1, 1, 1, 0, 0, 1, 1, OutputHeight, OutputWidth);
+        return PoolingOp.Average(input, g, n * c, [n, c, OutputHeight, OutputWidth], adaptive: true);
+    }
+
+    public override string Describe() => $"AdaptiveAvgPool2d(output_size=({OutputHeight}, {OutputWidth}))";
+}

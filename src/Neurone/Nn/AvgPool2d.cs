@@ -1,0 +1,35 @@
+using Neurone.Kernels;
+using Neurone.Tensors;
+
+namespace Neurone.Nn;
+
+/// <summary>
+/// 2-D average pooling of an N×C×H×W input over k×k windows (stride defaults to the kernel size), with
+/// PyTorch's defaults: zero padding counts in the average (count_include_pad = True) and floor output sizes.
+/// </summary>
+public sealed class AvgPool2d : Module
+{
+    public int KernelSize { get; }
+    public int Stride { get; }
+    public int Padding { get; }
+
+    /// <summary>Averages over <paramref name="kernelSize"/>² windows; <paramref name="stride"/> defaults to the kernel size.</summary>
+    public AvgPool2d(int kernelSize, int? stride = null, int padding = 0)
+    {
+        ConvSettings.CheckWindow("AvgPool2d", kernelSize, stride ?? kernelSize, padding, 1);
+        PoolingOp.CheckPadding("AvgPool2d", kernelSize, padding);
+        KernelSize = kernelSize; Stride = stride ?? kernelSize; Padding = padding;
+    }
+
+    public override Tensor Forward(Tensor input)
+    {
+        if (input.Rank != 4)
+            throw new ArgumentException($"{Describe()}: expected input N×C×H×W, got shape {Shapes.Format(input.Shape)}.");
+        int n = input.Size(0), c = input.Size(1);
+        var g = WindowGeometry.Create($"{Describe()} on input {Shapes.Format(input.Shape)}", input.Size(2), input.Size(3),
+            KernelSize, KernelSize, Stride, Stride, Padding, Padding, 1, 1);
+        return PoolingOp.Average(input, g, n * c, [n, c, g.OutHeight, g.OutWidth], adaptive: false);
+    }
+
+    public override string Describe() => $"AvgPool2d(kernel_size={KernelSize}, stride={Stride}, padding={Padding})";
+}

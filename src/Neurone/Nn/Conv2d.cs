@@ -1,0 +1,67 @@
+using Neurone.Kernels;
+using Neurone.Tensors;
+
+namespace Neurone.Nn;
+
+/// <summary>
+/// 2-D convolution (cross-correlation, as PyTorch) of an N×C×H×W input with a weight of shape
+/// [out, in, k, k] plus an optional bias: stride, zero padding (a number, or "same" for an output as large as
+/// the input, stride 1 only) and dilation. Initialised as PyTorch: weight kaiming_uniform(a = √5), i.e.
+/// U(±1/√fan_in), bias U(±1/√fan_in). Computed as im2col + GEMM per image, images spread over the cores
+/// (<see cref="Convolution"/>). "same" with an even effective kernel pads one more at the bottom/right, as
+/// PyTorch does.
+/// </summary>
+public sealed class Conv2d : Module
+{
+    /// <summary>The weight, [out, in, kernel, kernel].</summary>
+    public Parameter Weight { get; }
+
+    /// <summary>The bias, [out], or null without one.</summary>
+    public Parameter? Bias { get; }
+
+    public int InChannels { get; }
+    public int OutChannels { get; }
+    public int KernelSize { get; }
+    public int Stride { get; }
+    /// <summary>Zero padding on each side (unused when <see cref="SamePadding"/>).</summary>
+    public int Padding { get; }
+    /// <summary>True for padding "same".</summary>
+    public bool SamePadding { get; }
+    public int Dilation { get; }
+
+    /// <summary>A convolution with numeric padding; <paramref name="rng"/> defaults to <see cref="Rng.Default"/>.</summary>
+    public Conv2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int dilation = 1, bool bias = true, Rng? rng = null)
+        : this(inChannels, outChannels, kernelSize, stride, padding, false, dilation, bias, rng) { }
+
+    /// <summary>A convolution with padding "same" (output size = input size; stride must be 1) or "valid" (no padding).</summary>
+    public Conv2d(int inChannels, int outChannels, int kernelSize, string padding, int stride = 1, int dilation = 1, bool bias = true, Rng? rng = null)
+        : this(inChannels, outChannels, kernelSize, stride, 0, ConvSettings.ParsePadding("Conv2d", padding, stride), dilation, bias, rng) { }
+
+    Conv2d(int inChannels, int outChannels, int kernelSize, int stride, int padding, bool same, int dilation, bool bias, Rng? rng)
+    {
+        ConvSettings.Check("Conv2d", inChannels, outChannels, kernelSize, stride, padding, dilation);
+        InChannels = inChannels; OutChannels = outChannels; KernelSize = kernelSize; Stride = stride;
+        Padding = padding; SamePadding = same; Dilation = dilation;
+        (Weight, Bias) = ConvolutionOp.Initialise(RegisterParameter, [outChannels, inChannels, kernelSize, kernelSize], bias, rng ?? Rng.Default);
+    }
+
+    public override Tensor Forward(Tensor input) => Forward(input, relu: false);
+
+    /// <summary>max(conv(input), 0) in one pass over the output: what Sequential runs for Conv2d followed by ReLU.</summary>
+    internal Tensor Forward(Tensor input, bool relu)
+    {
+        if (input.Rank != 4 || input.Size(1) != InChannels)
+            throw new ArgumentException($"{Describe()}: expected input N×{InChannels}×H×W, got shape {Shapes.Format(input.Shape)}.");
+        int n = input.Size(0), h = input.Size(2), w = input.Size(3);
+        string name = $"{Describe()} on input {Shapes.Format(input.Shape)}";
+        var g = SamePadding
+            ? WindowGeometry.Same(name, h, w, KernelSize, KernelSize, Dilation, Dilation)
+            : WindowGeometry.Create(name, h, w, KernelSize, KernelSize, Stride, Stride, Padding, Padding, Dilation, Dilation);
+        return ConvolutionOp.Apply("conv2d", input, g, n, InChannels, OutChannels, Weight, Bias, [n, OutChannels, g.OutHeight, g.OutWidth], relu);
+    }
+
+    public override string Describe() =>
+        $"Conv2d({InChannels}, {OutChannels}, kernel_size=({KernelSize}, {KernelSize}), stride=({Stride}, {Stride})"
+        + (SamePadding ? ", padding=same" : Padding != 0 ? $", padding=({Padding}, {Padding})" : "")
+        + (Dilation != 1 ? $", dilation=({Dilation}, {Dilation})" : "") + (Bias is null ? ", bias=False" : "") + ")";
+}

@@ -1,0 +1,37 @@
+using Neurone.Kernels;
+using Neurone.Tensors;
+
+namespace Neurone.Nn;
+
+/// <summary>
+/// 2-D max pooling of an N×C×H×W input over k×k windows (stride defaults to the kernel size, padding read as
+/// −∞, dilation), floor output sizes as PyTorch. The backward routes each output's gradient to the input that
+/// won (the first maximum of the window, as PyTorch). Vectorised for stride-2 pairs (<see cref="MaxPool"/>).
+/// </summary>
+public sealed class MaxPool2d : Module
+{
+    public int KernelSize { get; }
+    public int Stride { get; }
+    public int Padding { get; }
+    public int Dilation { get; }
+
+    /// <summary>Pooling over <paramref name="kernelSize"/>² windows; <paramref name="stride"/> defaults to the kernel size.</summary>
+    public MaxPool2d(int kernelSize, int? stride = null, int padding = 0, int dilation = 1)
+    {
+        ConvSettings.CheckWindow("MaxPool2d", kernelSize, stride ?? kernelSize, padding, dilation);
+        PoolingOp.CheckPadding("MaxPool2d", kernelSize, padding);
+        KernelSize = kernelSize; Stride = stride ?? kernelSize; Padding = padding; Dilation = dilation;
+    }
+
+    public override Tensor Forward(Tensor input)
+    {
+        if (input.Rank != 4)
+            throw new ArgumentException($"{Describe()}: expected input N×C×H×W, got shape {Shapes.Format(input.Shape)}.");
+        int n = input.Size(0), c = input.Size(1);
+        var g = WindowGeometry.Create($"{Describe()} on input {Shapes.Format(input.Shape)}", input.Size(2), input.Size(3),
+            KernelSize, KernelSize, Stride, Stride, Padding, Padding, Dilation, Dilation);
+        return PoolingOp.Max(input, g, n * c, [n, c, g.OutHeight, g.OutWidth]);
+    }
+
+    public override string Describe() => $"MaxPool2d(kernel_size={KernelSize}, stride={Stride}, padding={Padding}, dilation={Dilation})";
+}

@@ -1,0 +1,149 @@
+using Neurone.Kernels;
+
+namespace Neurone.Tests.Kernels;
+
+public class ConvolutionKernelTests
+{
+    /// <summary>Direct convolution, the definition: y[n,o,oy,ox] = b[o] + Σ w[o,c,i,j]·x[n,c,oy·s−p+i·d, ox·s−p+j·d].</summary>
+    internal static float[] Naive(in WindowGeometry g, int batch, int channels, int outChannels, float[] x, float[] w, float[]? b)
+    {
+        var y = new float[batch * outChannels * g.OutPlane];
+        for (int n = 0; n < batch; n++)
+            for (int o = 0; o < outChannels; o++)
+                for (int oy = 0; oy < g.OutHeight; oy++)
+                    for (int ox = 0; ox < g.OutWidth; ox++)
+                    {
+                        double sum = b?[o] ?? 0;
+                        for (int c = 0; c < channels; c++)
+                            for (int i = 0; i < g.KernelH; i++)
+                                for (int j = 0; j < g.KernelW; j++)
+                                {
+                                    int iy = oy * g.StrideH - g.PadH + i * g.DilationH, ix = ox * g.StrideW - g.PadW + j * g.DilationW;
+                                    if (iy < 0 || iy >= g.Height || ix < 0 || ix >= g.Width) continue;
+                                    sum += (double)w[((o * channels + c) * g.KernelH + i) * g.KernelW + j] * x[((n * channels + c) * g.Height + iy) * g.Width + ix];
+                                }
+                        y[((n * outChannels + o) * g.OutHeight + oy) * g.OutWidth + ox] = (float)sum;
+                    }
+        return y;
+    }
+
+    internal static float[] Random(int count, int seed)
+    {
+        var rng = new Random(seed);
+        var v = new float[count];
+        for (int i = 0; i < count; i++) v[i] = (float)(rng.NextDouble() * 2 - 1);
+        return v;
+    }
+
+    public static TheoryData<int, int, int, int, int, int, int, int> Shapes() => new()
+    {
+        // h, w, k, stride, pad, dilation, channels, out
+        { 7, 9, 3, 1, 0, 1, 2, 3 },
+        { 5, 5, 3, 2, 1, 1, 3, 5 },
+        { 8, 6, 2, 2, 0, 1, 1, 4 },
+        { 9, 7, 3, 1, 2, 2, 2, 2 },
+        { 1, 17, 1, 1, 0, 1, 4, 3 },   // pointwise
+        { 6, 6, 5, 3, 2, 1, 2, 7 },
+        { 3, 3, 3, 1, 1, 1, 1, 1 },
+        { 11, 13, 4, 3, 1, 2, 3, 33 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void ForwardEqualsTheDirectConvolution(int h, int w, int k, int s, int p, int d, int c, int o)
+    {
+        var g = WindowGeometry.Create("test", h, w, k, k, s, s, p, p, d, d);
+        foreach (int batch in new[] { 1, 3, 10 })
+        {
+            var x = Random(batch * c * h * w, 1);
+            var wt = Random(o * c * k * k, 2);
+            var b = Random(o, 3);
+            var y = new float[batch * o * g.OutPlane];
+            Convolution.Forward(g, batch, c, o, x, wt, b, y);
+            var expected = Naive(g, batch, c, o, x, wt, b);
+            for (int i = 0; i < y.Length; i++) Assert.Equal(expected[i], y[i], 1e-4f);
+        }
+    }
+
+    [Fact]
+    public void SamePaddingWithAnEvenKernelPadsMoreAtTheEnd()
+    {
+        var g = WindowGeometry.Same("test", 5, 6, 4, 2, 1, 1);
+        Assert.Equal((5, 6, 1, 0), (g.OutHeight, g.OutWidth, g.PadH, g.PadW));
+        var x = Random(2 * 5 * 6, 4);
+        var w = Random(3 * 2 * 8, 5);
+        var y = new float[3 * 30];
+        Convolution.Forward(g, 1, 2, 3, x, w, default, y);
+        var expected = Naive(g, 1, 2, 3, x, w, null);
+        for (int i = 0; i < y.Length; i++) Assert.Equal(expected[i], y[i], 1e-4f);
+    }
+
+    [Fact]
+    public void Col2ImIsTheAdjointOfIm2Col()
+    {
+        // <im2col(x), c> = <x, col2im(c)> for every x and c: the backward is the exact transpose.
+        var g = WindowGeometry.Create("test", 7, 8, 3, 3, 2, 2, 1, 1, 2, 2);
+        int channels = 3, rows = channels * g.KernelArea;
+        var x = Random(channels * g.InPlane, 6);
+        var c = Random(rows * g.OutPlane, 7);
+        var cols = new float[c.Length];
+        var back = new float[x.Length];
+        Im2Col.Pack(g, channels, x, cols);
+        Im2Col.Unpack(g, channels, c, back);
+        double left = 0, right = 0;
+        for (int i = 0; i < c.Length; i++) left += (double)cols[i] * c[i];
+        for (int i = 0; i < x.Length; i++) right += (double)x[i] * back[i];
+        Assert.Equal(left, right, 1e-3);
+    }
+
+    [Fact]
+    public void GradientsAreBitIdenticalForAnyThreadCount()
+    {
+        var g = WindowGeometry.Create("test", 9, 9, 3, 3, 1, 1, 1, 1, 1, 1);
+        int batch = 13, c = 4, o = 6;
+        var x = Random(batch * c * g.InPlane, 8);
+        var w = Random(o * c * 9, 9);
+        var gy = Random(batch * o * g.OutPlane, 10);
+        (float[], float[], float[]) Run(int threads)
+        {
+            int saved = Parallelism.Threads;
+            Parallelism.Threads = threads;
+            try
+            {
+                var gx = new float[x.Length]; var gw = new float[w.Length]; var gb = new float[o];
+                Convolution.Backward(g, batch, c, o, x, w, gy, gx, gw, 0f, gb, 0f);
+                return (gx, gw, gb);
+            }
+            finally { Parallelism.Threads = saved; }
+        }
+        var one = Run(1);
+        foreach (int t in new[] { 2, 3 })
+        {
+            var other = Run(t);
+            Assert.Equal(one.Item1, other.Item1);
+            Assert.Equal(one.Item2, other.Item2);
+            Assert.Equal(one.Item3, other.Item3);
+        }
+    }
+
+    [Fact]
+    public void BackwardAccumulatesWithBetaOne()
+    {
+        var g = WindowGeometry.Create("test", 5, 5, 3, 3, 1, 1, 0, 0, 1, 1);
+        var x = Random(2 * 2 * 25, 11); var w = Random(3 * 2 * 9, 12); var gy = Random(2 * 3 * 9, 13);
+        var gw = new float[w.Length]; var gb = new float[3];
+        Convolution.Backward(g, 2, 2, 3, x, w, gy, default, gw, 0f, gb, 0f);
+        var twice = (float[])gw.Clone(); var twiceB = (float[])gb.Clone();
+        Convolution.Backward(g, 2, 2, 3, x, w, gy, default, twice, 1f, twiceB, 1f);
+        for (int i = 0; i < gw.Length; i++) Assert.Equal(2 * gw[i], twice[i], 1e-5f);
+        for (int i = 0; i < gb.Length; i++) Assert.Equal(2 * gb[i], twiceB[i], 1e-5f);
+    }
+
+    [Fact]
+    public void AWindowLargerThanThePaddedInputNamesTheLayerAndSizes()
+    {
+        var e = Assert.Throws<ArgumentException>(() => WindowGeometry.Create("Conv2d(1, 1)", 4, 4, 7, 7, 1, 1, 1, 1, 1, 1));
+        Assert.Contains("Conv2d(1, 1)", e.Message);
+        Assert.Contains("padded input height is only 6", e.Message);
+    }
+}
