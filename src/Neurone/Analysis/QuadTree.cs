@@ -14,12 +14,22 @@ internal sealed class QuadTree
     /// <summary>Coincident points would split forever; below this depth they share a leaf.</summary>
     const int MaxDepth = 48;
 
+    /// <summary>One cell: what a query reads together sits together (one cache line holds most of it).</summary>
+    struct Node
+    {
+        public double MassX, MassY, SideSquared;
+        public int FirstChild, From, To;    // FirstChild −1 for a leaf; [From, To) into the sorted points
+    }
+
     int[] order = [], scratch = [];
     byte[] quadrant = [];
-    // Per node: first child (−1 for a leaf), point range, centre of mass, point count, cell side.
-    int[] firstChild = new int[64], from = new int[64], to = new int[64];
-    double[] massX = new double[64], massY = new double[64], side = new double[64];
+    // The points' coordinates in tree order, so a leaf's points are read contiguously.
+    double[] sorted = [];
+    Node[] tree = new Node[64];
     int nodes;
+
+    /// <summary>The points in tree order: neighbours in the plane are near each other in this list.</summary>
+    public ReadOnlySpan<int> Order => order;
 
     /// <summary>Deepest path from the root.</summary>
     public int Depth { get; private set; }
@@ -34,6 +44,7 @@ internal sealed class QuadTree
             order = new int[n];
             scratch = new int[n];
             quadrant = new byte[n];
+            sorted = new double[2 * n];
         }
         for (int i = 0; i < n; i++) order[i] = i;
         double minX = double.PositiveInfinity, minY = double.PositiveInfinity, maxX = double.NegativeInfinity, maxY = double.NegativeInfinity;
@@ -47,24 +58,23 @@ internal sealed class QuadTree
         nodes = 1;
         Depth = 0;
         Split(0, 0, n, (minX + maxX) * 0.5, (minY + maxY) * 0.5, half, 0, y);
+        for (int r = 0; r < n; r++) { sorted[2 * r] = y[2 * order[r]]; sorted[2 * r + 1] = y[2 * order[r] + 1]; }
     }
 
     void Split(int node, int lo, int hi, double cx, double cy, double half, int depth, ReadOnlySpan<double> y)
     {
         Depth = Math.Max(Depth, depth);
-        from[node] = lo;
-        to[node] = hi;
-        side[node] = 2 * half;
+        ref Node cell = ref tree[node];
+        cell.From = lo;
+        cell.To = hi;
+        cell.SideSquared = 4 * half * half;
         double sx = 0, sy = 0;
         for (int r = lo; r < hi; r++) { sx += y[2 * order[r]]; sy += y[2 * order[r] + 1]; }
         int count = hi - lo;
-        massX[node] = count > 0 ? sx / count : cx;
-        massY[node] = count > 0 ? sy / count : cy;
-        if (count <= LeafSize || depth >= MaxDepth)
-        {
-            firstChild[node] = -1;
-            return;
-        }
+        cell.MassX = count > 0 ? sx / count : cx;
+        cell.MassY = count > 0 ? sy / count : cy;
+        cell.FirstChild = -1;
+        if (count <= LeafSize || depth >= MaxDepth) return;
         // Stable counting partition into the quadrants (0: x low y low, 1: x high, 2: y high, 3: both).
         Span<int> counts = stackalloc int[4];
         for (int r = lo; r < hi; r++)
@@ -82,8 +92,9 @@ internal sealed class QuadTree
 
         int child = nodes;
         nodes += 4;
-        EnsureCapacity(nodes);
-        firstChild[node] = child;
+        // Growing may move the array, so the cell is written through its index, not the ref above.
+        if (nodes > tree.Length) Array.Resize(ref tree, Math.Max(nodes, 2 * tree.Length));
+        tree[node].FirstChild = child;
         double h = half * 0.5;
         int start = lo;
         for (int q = 0; q < 4; q++)
@@ -92,18 +103,6 @@ internal sealed class QuadTree
             Split(child + q, start, end, cx + ((q & 1) != 0 ? h : -h), cy + ((q & 2) != 0 ? h : -h), h, depth + 1, y);
             start = end;
         }
-    }
-
-    void EnsureCapacity(int size)
-    {
-        if (size <= firstChild.Length) return;
-        int grown = Math.Max(size, firstChild.Length * 2);
-        Array.Resize(ref firstChild, grown);
-        Array.Resize(ref from, grown);
-        Array.Resize(ref to, grown);
-        Array.Resize(ref massX, grown);
-        Array.Resize(ref massY, grown);
-        Array.Resize(ref side, grown);
     }
 
     /// <summary>
@@ -117,20 +116,21 @@ internal sealed class QuadTree
         double xi = y[2 * i], yi = y[2 * i + 1];
         double theta2 = theta * theta;
         double z = 0, ax = 0, ay = 0;
+        var cells = tree;
+        var points = sorted;
+        var ids = order;
         int top = 0;
         stack[top++] = 0;
         while (top > 0)
         {
-            int node = stack[--top];
-            int count = to[node] - from[node];
+            ref readonly Node cell = ref cells[stack[--top]];
+            int count = cell.To - cell.From;
             if (count == 0) continue;
-            int child = firstChild[node];
-            if (child >= 0)
+            if (cell.FirstChild >= 0)
             {
-                double dx = xi - massX[node], dy = yi - massY[node];
+                double dx = xi - cell.MassX, dy = yi - cell.MassY;
                 double d2 = dx * dx + dy * dy;
-                double s = side[node];
-                if (s * s < theta2 * d2)
+                if (cell.SideSquared < theta2 * d2)
                 {
                     double q = 1 / (1 + d2);
                     z += count * q;
@@ -140,6 +140,7 @@ internal sealed class QuadTree
                 }
                 else
                 {
+                    int child = cell.FirstChild;
                     stack[top++] = child;
                     stack[top++] = child + 1;
                     stack[top++] = child + 2;
@@ -147,11 +148,10 @@ internal sealed class QuadTree
                 }
                 continue;
             }
-            for (int r = from[node]; r < to[node]; r++)
+            for (int r = cell.From; r < cell.To; r++)
             {
-                int j = order[r];
-                if (j == i) continue;
-                double dx = xi - y[2 * j], dy = yi - y[2 * j + 1];
+                if (ids[r] == i) continue;
+                double dx = xi - points[2 * r], dy = yi - points[2 * r + 1];
                 double q = 1 / (1 + dx * dx + dy * dy);
                 z += q;
                 ax += q * q * dx;

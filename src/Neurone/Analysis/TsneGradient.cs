@@ -86,8 +86,11 @@ internal sealed class TsneGradient
     {
         var p = sparse!;
         Span<int> stack = stackalloc int[QuadTree.StackSize];
-        for (int i = from; i < to; i++)
+        var order = tree.Order;
+        // Points in tree order: consecutive queries walk nearly the same cells, which stay in cache.
+        for (int t = from; t < to; t++)
         {
+            int i = order[t];
             zShare[i] = tree.Repulsion(y, i, theta, stack, out repulsion[2 * i], out repulsion[2 * i + 1]);
             double xi = y[2 * i], yi = y[2 * i + 1];
             double ax = 0, ay = 0;
