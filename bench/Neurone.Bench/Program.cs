@@ -1,8 +1,8 @@
 using Neurone.Bench;
 
-// Benchmarks print figures; they never assert. Usage: Neurone.Bench [gemm|mlp|data|tsne] [options]
+// Benchmarks print figures; they never assert. Usage: Neurone.Bench [gemm|mlp|data|tsne|search] [options]
 //   (no benchmark name = run every benchmark: gemm, then mlp with SGD and with Adam; data runs only when named)
-string[] names = ["gemm", "mlp", "data", "tsne"];
+string[] names = ["gemm", "mlp", "data", "tsne", "search"];
 string which = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "all";
 string[] options = which == "all" ? args : args[1..];
 if (which != "all" && Array.IndexOf(names, which) < 0)
@@ -14,6 +14,7 @@ if (which is "all" or "gemm") GemmBench.Run(options);
 if (which == "mlp") MlpBench.Run(options);
 if (which == "data") DataBench.Run(options);
 if (which == "tsne") TsneBench.Run(options);
+if (which == "search") SearchBench.Run(options);
 if (which == "all")
 {
     MlpBench.Run([.. options, "--opt", "sgd"]);
