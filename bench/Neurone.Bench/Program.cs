@@ -1,8 +1,9 @@
 using Neurone.Bench;
 
-// Benchmarks print figures; they never assert. Usage: Neurone.Bench [gemm|mlp|data|cnn] [options]
-//   (no benchmark name = run every benchmark: gemm, mlp with SGD and with Adam, then cnn; data runs only when named)
-string[] names = ["gemm", "mlp", "data", "cnn"];
+// Benchmarks print figures; they never assert. Usage: Neurone.Bench [gemm|mlp|cnn|tsne|data|search] [options]
+//   (no benchmark name = run every benchmark: gemm, mlp with SGD and with Adam, cnn, then tsne (10k MNIST, under a
+//   minute on 2 cores); data and search run only when named)
+string[] names = ["gemm", "mlp", "cnn", "tsne", "data", "search"];
 string which = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "all";
 string[] options = which == "all" ? args : args[1..];
 if (which != "all" && Array.IndexOf(names, which) < 0)
@@ -12,12 +13,15 @@ if (which != "all" && Array.IndexOf(names, which) < 0)
 }
 if (which is "all" or "gemm") GemmBench.Run(options);
 if (which == "mlp") MlpBench.Run(options);
-if (which == "data") DataBench.Run(options);
 if (which == "cnn") CnnBench.Run(options);
+if (which == "tsne") TsneBench.Run(options);
+if (which == "data") DataBench.Run(options);
+if (which == "search") SearchBench.Run(options);
 if (which == "all")
 {
     MlpBench.Run([.. options, "--opt", "sgd"]);
     MlpBench.Run([.. options, "--opt", "adam"]);
     CnnBench.Run(options);
+    TsneBench.Run(options);
 }
 return 0;
