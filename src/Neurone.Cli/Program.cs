@@ -21,6 +21,9 @@ public static class Program
             EvaluateCommand.Create(output),
             PredictCommand.Create(output),
             BenchCommand.Create(output),
+            AnalysisCommands.GradCheck(output),
+            AnalysisCommands.Tsne(output),
+            AnalysisCommands.Search(output),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -95,6 +95,26 @@ public class CliTests : IDisposable
     }
 
     [Fact]
+    public void GradcheckTsneAndSearchRunOnTheEmbeddedDigits()
+    {
+        var grad = Run("gradcheck", "--model", "mlp-tanh:8", "--elements", "8");
+        Assert.True(grad.Code == 0, grad.Out + grad.Err);
+        Assert.Contains("0.weight", grad.Out);
+        Assert.Contains("passed", grad.Out);
+
+        string tsne = Path.Combine(folder, "tsne");
+        var map = Run("tsne", "--count", "100", "--output", tsne);
+        Assert.True(map.Code == 0, map.Err);
+        Assert.Matches(@"trustworthiness \(k=5\) 0\.\d{4}", map.Out);
+        Assert.True(File.Exists(Path.Combine(tsne, "tsne.svg")));
+
+        var search = Run("search", "--trials", "2", "--epochs", "1");
+        Assert.True(search.Code == 0, search.Err);
+        Assert.Contains("val_acc", search.Out);
+        Assert.Contains("best trial", search.Out);
+    }
+
+    [Fact]
     public void HelpShowsExamples()
     {
         var (code, output, _) = Run("train", "--help");
