@@ -9,8 +9,15 @@ namespace Neurone.Cli;
 /// spirals, checkerboard, flower) or a CSV/TSV file (last column the label). Images are scaled and
 /// standardised with statistics of the training split only.
 /// </summary>
-internal sealed record DataSpec(string Name, Dataset Train, Dataset Test, int Features, int Classes)
+internal sealed record DataSpec(string Name, Dataset Train, Dataset Test, int Features, int Classes, int[]? ImageShape = null)
 {
+    /// <summary>The same data as images ([C, H, W] samples) for convolutional models.</summary>
+    public DataSpec AsImages()
+    {
+        if (ImageShape is null) throw new CliException($"data set '{Name}' has no image shape; convolutional models need mnist, fashion-mnist, cifar10, usps or digits.");
+        return this with { Train = Train.Reshape(ImageShape), Test = Test.Reshape(ImageShape) };
+    }
+
     public static readonly string[] Known = ["mnist", "fashion-mnist", "cifar10", "usps", "digits", "xor", "blobs", "xor-blobs", "circles", "moons", "spirals", "checkerboard", "flower"];
 
     public static DataSpec Resolve(string name, string? directory, ulong seed)
@@ -18,18 +25,18 @@ internal sealed record DataSpec(string Name, Dataset Train, Dataset Test, int Fe
         var rng = new Rng(seed);
         switch (name.ToLowerInvariant())
         {
-            case "mnist": return Images("mnist", Mnist.Load(directory));
-            case "fashion-mnist": return Images("fashion-mnist", FashionMnist.Load(directory));
-            case "cifar10": return Images("cifar10", Cifar10.Load(directory));
+            case "mnist": return Images("mnist", Mnist.Load(directory), [1, 28, 28]);
+            case "fashion-mnist": return Images("fashion-mnist", FashionMnist.Load(directory), [1, 28, 28]);
+            case "cifar10": return Images("cifar10", Cifar10.Load(directory), [3, 32, 32]);
             case "usps":
             {
                 var (train, test) = Usps.Load(directory);
-                return new("usps", train.Flatten(), test.Flatten(), train.SampleSize, 10);
+                return new("usps", train.Flatten(), test.Flatten(), train.SampleSize, 10, [1, 16, 16]);
             }
             case "digits":
             {
                 var (train, test) = Digits.Load(seed: seed);
-                return new("digits", train, test, 64, Digits.Classes);
+                return new("digits", train, test, 64, Digits.Classes, [1, 8, 8]);
             }
             case "xor": return new("xor", Synthetic.Xor(), Synthetic.Xor(), 2, 2);
             case "blobs": return Split("blobs", Synthetic.TwoBlobs(1000, rng), rng, 2);
@@ -49,12 +56,12 @@ internal sealed record DataSpec(string Name, Dataset Train, Dataset Test, int Fe
         throw new CliException($"unknown data set '{name}': expected one of {string.Join(", ", Known)}, or the path of a CSV file.");
     }
 
-    static DataSpec Images(string name, (ImageDataset Train, ImageDataset Test) sets)
+    static DataSpec Images(string name, (ImageDataset Train, ImageDataset Test) sets, int[] shape)
     {
         var normalize = Normalize.FitGlobal(sets.Train);
         var train = sets.Train.WithTransform(normalize).Flatten();
         var test = sets.Test.WithTransform(normalize).Flatten();
-        return new(name, train, test, train.SampleSize, sets.Train.Classes);
+        return new(name, train, test, train.SampleSize, sets.Train.Classes, shape);
     }
 
     static DataSpec Split(string name, TensorDataset all, Rng rng, int classes)

@@ -27,15 +27,16 @@ internal static class TrainingRun
     {
         if (s.Threads > 0) Parallelism.Threads = s.Threads;
         var data = DataSpec.Resolve(s.Data, s.DataDirectory, s.Seed);
+        if (ModelSpec.IsConvolutional(s.Model)) data = data.AsImages();
         var rng = new Rng(s.Seed);
-        var model = ModelSpec.Build(s.Model, data.Features, data.Classes, rng);
+        var model = ModelSpec.Build(s.Model, data.Features, data.Classes, rng, data.ImageShape);
         var optimizer = MakeOptimizer(s, model);
         // On the console the trainer draws its live bar itself; any other writer gets plain lines.
         var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), new Accuracy()) { Output = output == Console.Out ? null : output };
         Directory.CreateDirectory(s.Output);
 
         output.WriteLine($"neurone: {data.Name} ({data.Train.Count} training, {data.Test.Count} test samples, {data.Features} features, {data.Classes} classes), model {s.Model}, {s.Optimizer} lr {s.LearningRate.ToString(CultureInfo.InvariantCulture)}, {s.Epochs} epochs, batch {s.BatchSize}, seed {s.Seed}");
-        output.WriteLine(ModelSummary.Of(model, data.Features));
+        output.WriteLine(ModelSummary.Of(model, data.Train.SampleShape.ToArray()));
 
         var (scheduler, callbacks) = MakeSchedule(s, optimizer);
         string checkpoint = Path.Combine(s.Output, "checkpoint.safetensors");
@@ -99,11 +100,11 @@ internal static class TrainingRun
         matrix.Add(actual, predicted);
         report.AddConfusionMatrix(matrix);
 
-        int side = (int)Math.Round(Math.Sqrt(data.Features));
         if (data.Features == 2)
             report.AddChart("Decision regions on the test set", new DecisionRegions(points => trainer.PredictClasses(points), x, actual));
-        else if (side * side == data.Features || data.Features % 3 == 0 && Math.Sqrt(data.Features / 3) % 1 == 0)
-            report.AddImage("Sample test predictions", ImageGrid.Predictions(x, predicted, actual, scale: Math.Max(3, 48 / Math.Max(1, side))));
+        else if (data.ImageShape is { } shape)
+            report.AddImage("Sample test predictions", ImageGrid.Predictions(x.Reshape(-1, data.Features), predicted, actual,
+                scale: Math.Max(3, 48 / shape[1]), height: shape[1], width: shape[2], channels: shape[0]));
         report.Save(Path.Combine(s.Output, "report.html"));
     }
 

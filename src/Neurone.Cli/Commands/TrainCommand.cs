@@ -14,6 +14,7 @@ internal static class TrainCommand
 
             Examples:
               neurone train --data mnist --model mlp:512,256 --epochs 10 --schedule cosine
+              neurone train --data mnist --model cnn:lenet --optimizer adam --lr 0.001 --epochs 3
               neurone train --data digits --model mlp:128 --optimizer adam --lr 0.001 --epochs 50
               neurone train --data circles --model mlp-tanh:16 --optimizer adam --lr 0.01 --epochs 200
               neurone train --data table.csv --model linear --optimizer sgd --lr 0.1

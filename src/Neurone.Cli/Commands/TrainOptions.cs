@@ -24,7 +24,7 @@ internal sealed class TrainOptions
     public TrainOptions(string data, string model, string optimizer, double lr, int batchSize, int epochs, string output)
     {
         Data = new("--data", "-d") { Description = $"Data set: {string.Join(", ", DataSpec.Known)}, or a CSV file (label last).", DefaultValueFactory = _ => data };
-        Model = new("--model", "-m") { Description = "Model: mlp:H1,H2,… (ReLU), mlp-tanh:H1,…, linear, or a JSON architecture file.", DefaultValueFactory = _ => model };
+        Model = new("--model", "-m") { Description = "Model: mlp:H1,H2,… (ReLU), mlp-tanh:H1,…, linear, cnn:lenet (image data), or a JSON architecture file.", DefaultValueFactory = _ => model };
         Optimizer = new("--optimizer", "-o") { Description = "sgd, adam, adamw, rmsprop or adagrad.", DefaultValueFactory = _ => optimizer };
         LearningRate = new("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => lr };
         BatchSize = new("--batch-size", "-b") { Description = "Mini-batch size.", DefaultValueFactory = _ => batchSize };

@@ -75,6 +75,8 @@ public class CliTests : IDisposable
     [InlineData("train --data nosuch --output x", "unknown data set 'nosuch'")]
     [InlineData("train --data digits --model cnn:9 --epochs 1 --output x", "unknown model 'cnn:9'")]
     [InlineData("train --data digits --schedule step:x --epochs 1 --output x", "schedule 'step:x'")]
+    [InlineData("train --data digits --model cnn:lenet --epochs 1 --output x", "at least 10×10 pixels, got 8×8")]
+    [InlineData("train --data circles --model cnn:lenet --epochs 1 --output x", "no image shape")]
     [InlineData("evaluate missing.safetensors", "does not exist")]
     [InlineData("frobnicate", "frobnicate")]
     public void BadInputGetsOneLineAndExitCodeTwo(string args, string expected)
