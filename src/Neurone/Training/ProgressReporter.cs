@@ -40,7 +40,8 @@ internal sealed class ProgressReporter
             return;
         }
         AnsiConsole.Progress()
-            .AutoClear(false)
+            .AutoClear(true)
+            .HideCompleted(true)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
@@ -81,10 +82,12 @@ internal sealed class ProgressReporter
         foreach (var (key, value) in logs) sb.Append(CultureInfo.InvariantCulture, $" - {key} {Format(value)}");
         if (task is not null)
         {
+            // The finished epoch leaves the live area and stays above it as a plain line, as in Keras, so
+            // the live display stays one row high however many epochs run.
             task.Value = task.MaxValue;
-            task.Description = Markup.Escape(sb.ToString());
             task.StopTask();
             task = null;
+            AnsiConsole.MarkupLine(Markup.Escape(sb.ToString()));
         }
         else Write(sb.ToString());
     }
