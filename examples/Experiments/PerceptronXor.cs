@@ -53,7 +53,9 @@ public sealed class PerceptronXorExperiment : Experiment
             var confusion = new ConfusionMatrix(2);
             confusion.Add(labels, predicted);
             new ConfusionMatrixPlot(confusion, ClassNames, $"{title}: {confusion.Result():P1}").Save(context.File($"confusion-{tag}.svg"));
-            new DecisionRegions(x => PlanarNets.Classes(trainer, x), test.X, labels, ClassNames, title) { Resolution = 80 }
+            // The regions come from the model; 400 test points on top keep the picture small.
+            int shown = Math.Min(n, 400);
+            new DecisionRegions(x => PlanarNets.Classes(trainer, x), test.X.Slice(0, shown), labels[..shown], ClassNames, title) { Resolution = 80 }
                 .Save(context.File($"regions-{tag}.svg"));
         }
 
