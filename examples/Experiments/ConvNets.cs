@@ -66,9 +66,9 @@ public sealed class MnistLeNetExperiment : Experiment
         int epochs = context.Smoke ? 1 : 3;
         var optimizer = new Adam(model.Parameters(), lr: 1e-3);
         var (accuracy, perEpoch, _) = ConvRun.Train(context, model, optimizer, new CosineAnnealingLR(optimizer, tMax: epochs),
-            data.Train, data.Test, [1, 28, 28], epochs, 128, rng);
+            data.Train, data.Test, [1, 28, 28], epochs, 64, rng);
         var weights = ImageGrid.Weights(((Conv2d)model[0]).Weight, scale: 6);
         PngWriter.Write(context.File("conv1-filters.png"), weights);
-        return [data.Source, $"test accuracy {accuracy:P2} after {epochs} epochs (Adam 1e-3, cosine), {perEpoch:F1} s per epoch with evaluation"];
+        return [data.Source, $"test accuracy {accuracy:P2} after {epochs} epochs (Adam 1e-3, cosine, batch 64), {perEpoch:F1} s per epoch with evaluation"];
     }
 }
