@@ -31,6 +31,7 @@ public sealed class CifarTwoLayerExperiment : Experiment
 
     const int Batch = 200;
     const double Momentum = 0.9, Decay = 0.95;
+    const double LrLow = 3e-3, LrHigh = 1e-1, RegLow = 1e-5, RegHigh = 1e-2;
 
     public override IReadOnlyList<string> Run(ExperimentContext context)
     {
@@ -54,14 +55,15 @@ public sealed class CifarTwoLayerExperiment : Experiment
         log.WriteLine($"data: {xTrain.Size(0)} / {xVal.Size(0)} / {xTest.Size(0)} images, mean image subtracted ({loadSeconds:F1} s)");
 
         // Search: short runs on the full training split, ranked by validation accuracy.
-        int trials = smoke ? 2 : 12, searchEpochs = smoke ? 1 : 2, finalEpochs = smoke ? 1 : 20;
-        int[] hidden = smoke ? [16, 32] : [100, 200, 300, 500];
+        int trials = smoke ? 2 : 20, searchEpochs = smoke ? 1 : 3, finalEpochs = smoke ? 2 : 30;
+        int[] hidden = smoke ? [16, 32] : [200, 500, 1000];
         var space = new SearchSpace()
-            .LogUniform("lr", 3e-3, 3e-2)
-            .LogUniform("reg", 1e-5, 3e-3)
+            .LogUniform("lr", LrLow, LrHigh)
+            .LogUniform("reg", RegLow, RegHigh)
             .Choice("hidden", hidden);
         var searchClock = Stopwatch.StartNew();
-        var search = new HyperparameterSearch(space, trials, seed: 231) { Log = log };
+        // Two rounds: the second half of the budget samples ranges narrowed around the first round's best quarter.
+        var search = new HyperparameterSearch(space, trials, seed: 231) { Rounds = smoke ? 1 : 2, Log = log };
         var result = search.Run(p =>
         {
             var (model, _) = Train(p.Double("lr"), p.Double("reg"), p.Int("hidden"), searchEpochs, p.Seed, xTrain, yTrain, xVal, yVal, log, verbose: 0);
@@ -72,7 +74,7 @@ public sealed class CifarTwoLayerExperiment : Experiment
         File.WriteAllText(context.File("search.txt"), result + "\n");
         var best = result.Best.Parameters;
         lines.Add(string.Create(CultureInfo.InvariantCulture,
-            $"search: {trials} trials x {searchEpochs} epoch(s) over lr log-uniform [3e-3, 3e-2], reg log-uniform [1e-5, 3e-3], H in {{{string.Join(", ", hidden)}}}: " +
+            $"search: {trials} trials x {searchEpochs} epoch(s), {search.Rounds} round(s), over lr log-uniform [{LrLow:G2}, {LrHigh:G2}], reg log-uniform [{RegLow:G2}, {RegHigh:G2}], H in {{{string.Join(", ", hidden)}}}: " +
             $"best val {result.Best.ValidationAccuracy:P1} with lr {best.Double("lr"):G3}, reg {best.Double("reg"):G3}, H {best.Int("hidden")} ({searchSeconds:F0} s)"));
 
         // The best settings, trained longer.
