@@ -40,7 +40,7 @@ public sealed class FashionAutoencoderExperiment : Experiment
         var (xTrain, _) = train.Flatten().ToTensors();
         var (xTest, yTest) = test.Flatten().ToTensors();
         int epochs = smoke ? 1 : 10;
-        log.WriteLine($"data: {xTrain.Size(0)} training, {xTest.Size(0)} test images; {epochs} epochs per model");
+        log.WriteLine($"data: {xTrain.Size(0)} training, {xTest.Size(0)} test images; {epochs} epoch(s) per model");
 
         // Test MSE per code size, for [MSE-trained, BCE-trained].
         var testMse = new double[CodeSizes.Length, 2];
@@ -109,7 +109,7 @@ public sealed class FashionAutoencoderExperiment : Experiment
 
         // t-SNE of images, codes and reconstructions for a subset of the test set.
         var mapClock = Stopwatch.StartNew();
-        int subset = Math.Min(smoke ? 150 : 2_000, xTest.Size(0));
+        int subset = Math.Min(smoke ? 120 : 2_000, xTest.Size(0));
         var images = xTest.Slice(0, subset);
         Tensor codes;
         using (GradMode.NoGrad())
@@ -159,13 +159,13 @@ public sealed class FashionAutoencoderExperiment : Experiment
         {
             var (train, test) = FashionMnist.Load(present ? dir : context.DataDirectory);
             if (!context.Smoke) return (train, test, FashionMnist.ClassNames, $"data: Fashion-MNIST from {dir}");
-            return (Splits.ByCount(train, [600])[0], Splits.ByCount(test, [150])[0], FashionMnist.ClassNames,
-                $"data: Fashion-MNIST from {dir}, smoke subset of 600 training and 150 test images");
+            return (Splits.ByCount(train, [400])[0], Splits.ByCount(test, [120])[0], FashionMnist.ClassNames,
+                $"data: Fashion-MNIST from {dir}, smoke subset of 400 training and 120 test images");
         }
         var digits = Digits.LoadAll();
         var (x, y) = digits.ToTensors();
         var big = Upscale(x, 8, 28);
-        var parts = Splits.ByCount(new TensorDataset(big, y, Digits.Classes), [600, 150], new Rng(0));
+        var parts = Splits.ByCount(new TensorDataset(big, y, Digits.Classes), [400, 120], new Rng(0));
         string[] names = [.. Enumerable.Range(0, 10).Select(d => d.ToString(CultureInfo.InvariantCulture))];
         return (parts[0], parts[1], names, "data: Fashion-MNIST not found; smoke run on the embedded 8x8 digits upscaled to 28x28");
     }
