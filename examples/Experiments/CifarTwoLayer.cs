@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Neurone.Analysis;
+using Neurone.Autograd;
 using Neurone.Data;
 using Neurone.Nn;
 using Neurone.Optim;
@@ -111,12 +112,18 @@ public sealed class CifarTwoLayerExperiment : Experiment
 
     static double AccuracyOf(Module model, Tensor x, Tensor y)
     {
-        var trainer = new Trainer(model, new SGD(model.Parameters()), new CrossEntropyLoss(), new Accuracy());
-        var predicted = trainer.PredictClasses(x, 1000);
-        var labels = y.AsReadOnlySpan();
+        model.Eval();
         int correct = 0;
-        for (int i = 0; i < predicted.Length; i++) if (predicted[i] == (int)labels[i]) correct++;
-        return correct / (double)predicted.Length;
+        var labels = y.AsReadOnlySpan();
+        using (GradMode.NoGrad())
+            for (int start = 0; start < x.Size(0); start += 1000)
+            {
+                int n = Math.Min(1000, x.Size(0) - start);
+                var predicted = model.Forward(x.Slice(start, n)).ArgMax(1).AsReadOnlySpan();
+                for (int i = 0; i < n; i++) if ((int)predicted[i] == (int)labels[start + i]) correct++;
+            }
+        model.Train();
+        return correct / (double)x.Size(0);
     }
 
     /// <summary>
