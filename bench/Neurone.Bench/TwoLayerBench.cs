@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Neurone.Kernels;
+using Neurone.Nn;
+using Neurone.Optim;
+using Neurone.Tensors;
+
+namespace Neurone.Bench;
+
+/// <summary>
+/// The workload of ../shared/bench/twolayer_cifar_shape.py, ours and PyTorch's side by side in one
+/// invocation: CS231n's two-layer net 3072-100-10 (ReLU, softmax cross-entropy + reg·(‖W1‖² + ‖W2‖²),
+/// reg 0.25), plain SGD lr 1e-4, batches of 200 drawn with replacement from 49,000 random rows of CIFAR
+/// shape. Weights start at 1e-4·N(0, 1) as in the assignment. Reports seconds per 1,000 iterations
+/// (median of rounds, after 50 warm-up iterations), with the L2 term built in the graph exactly as the
+/// script does, and once more with the same penalty applied as SGD weight decay 2·reg (Neurone's
+/// idiomatic form; not timed for PyTorch).
+/// Options: --threads N (2), --rounds N (3), --seed N (0), --no-anchor, --anchor-file PATH.
+/// </summary>
+static class TwoLayerBench
+{
+    const int N = 49_000, D = 3072, H = 100, C = 10, B = 200;
+    const float Reg = 0.25f, Lr = 1e-4f;
+
+    public static void Run(string[] args)
+    {
+        string? Opt(string name) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
+        bool Flag(string name) => Array.IndexOf(args, name) >= 0;
+        int threads = int.Parse(Opt("--threads") ?? "2", CultureInfo.InvariantCulture);
+        int rounds = int.Parse(Opt("--rounds") ?? "3", CultureInfo.InvariantCulture);
+        ulong seed = ulong.Parse(Opt("--seed") ?? "0", CultureInfo.InvariantCulture);
+        Parallelism.Threads = threads;
+        Console.WriteLine($"# twolayer_cifar_shape: {D}-{H}-{C}, batch {B}, {threads} threads, SIMD {Simd.Best}, {rounds} rounds of 1,000 iterations");
+
+        var rng = new Rng(seed);
+        var x = Tensor.Randn([N, D], rng);
+        var labels = new float[N];
+        for (int i = 0; i < N; i++) labels[i] = rng.NextInt(C);
+        var y = Tensor.FromArray(labels);
+
+        var inGraph = Measure(x, y, rng, rounds, regInGraph: true);
+        var asDecay = Measure(x, y, rng, rounds, regInGraph: false);
+        var ours = new Dictionary<string, object>
+        {
+            ["bench"] = "twolayer_cifar_shape", ["impl"] = "neurone", ["threads"] = threads,
+            ["s_per_1000_iters"] = Stats.Of(inGraph), ["s_per_1000_iters_weight_decay"] = Stats.Of(asDecay),
+        };
+        Console.WriteLine(JsonSerializer.Serialize(ours));
+
+        JsonElement? torch = Flag("--no-anchor") ? null
+            : Anchor.Run("twolayer_cifar_shape.py", $"--threads {threads} --rounds {rounds} --seed {seed}", Opt("--anchor-file"));
+        double? t = torch is { } j && j.TryGetProperty("s_per_1000_iters", out var s) ? s.GetProperty("median").GetDouble() : null;
+        double o = Stats.Of(inGraph).median, od = Stats.Of(asDecay).median;
+        Console.WriteLine();
+        Console.WriteLine($"{"seconds per 1,000 iterations (median)",-44} {"Neurone",9} {"PyTorch",9} {"speed-up",9}");
+        Console.WriteLine($"{"L2 term in the graph (as the script)",-44} {o,9:F3} {(t is null ? "-" : t.Value.ToString("F3", CultureInfo.InvariantCulture)),9} {(t is null ? "-" : (t.Value / o).ToString("F2", CultureInfo.InvariantCulture) + "x"),9}");
+        Console.WriteLine($"{"L2 as SGD weight decay",-44} {od,9:F3} {"-",9} {(t is null ? "-" : (t.Value / od).ToString("F2", CultureInfo.InvariantCulture) + "x"),9}");
+    }
+
+    static List<double> Measure(Tensor x, Tensor y, Rng rng, int rounds, bool regInGraph)
+    {
+        var fc1 = new Linear(D, H, rng: rng);
+        var fc2 = new Linear(H, C, rng: rng);
+        rng.FillNormal(fc1.Weight.AsSpan(), 0f, 1e-4f);
+        rng.FillNormal(fc2.Weight.AsSpan(), 0f, 1e-4f);
+        fc1.Bias!.AsSpan().Clear();
+        fc2.Bias!.AsSpan().Clear();
+        var model = new Sequential(fc1, new ReLU(), fc2);
+        var sgd = new SGD(model.Parameters(), lr: Lr, weightDecay: regInGraph ? 0 : 2 * Reg);
+        var lossFn = new CrossEntropyLoss();
+        var idx = new int[B];
+
+        void Iterations(int k)
+        {
+            for (int it = 0; it < k; it++)
+            {
+                // Sampling with replacement, as the assignment (and the script) do.
+                for (int i = 0; i < B; i++) idx[i] = rng.NextInt(N);
+                var loss = lossFn.Forward(model.Forward(x.GatherRows(idx)), y.GatherRows(idx));
+                if (regInGraph) loss = loss + Reg * (fc1.Weight.Square().Sum() + fc2.Weight.Square().Sum());
+                sgd.ZeroGrad();
+                loss.Backward();
+                sgd.Step();
+            }
+        }
+
+        Iterations(50);
+        var seconds = new List<double>();
+        for (int r = 0; r < rounds; r++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            Iterations(1000);
+            seconds.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            Console.WriteLine($"# {(regInGraph ? "L2 in graph" : "weight decay")}, round {r + 1}: {seconds[^1]:F3} s per 1,000 iterations");
+        }
+        return seconds;
+    }
+}
