@@ -76,7 +76,7 @@ static class CnnBench
             }
             epochSeconds.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
             model.Eval();
-            accuracies.Add(Math.Round(Accuracy(model, xte, yte), 4));
+            accuracies.Add(Math.Round(Measure.Accuracy(model, xte, yte), 4));
             Console.WriteLine($"# epoch {e + 1}: {epochSeconds[^1]:F3} s, test accuracy {accuracies[^1]:P2}");
         }
         model.Eval();
@@ -84,9 +84,9 @@ static class CnnBench
         using (GradMode.NoGrad())
         {
             var x1 = xte.Slice(0, 1);
-            infer1 = Time(() => model.Forward(x1), 1000, 100).Select(t => t * 1e6).ToArray();
+            infer1 = Measure.Time(() => model.Forward(x1), 1000, 100).Select(t => t * 1e6).ToArray();
             var x1000 = xte.Slice(0, 1000);
-            infer1000 = Time(() => model.Forward(x1000), 10, 2).Select(t => 1000 / t).ToArray();
+            infer1000 = Measure.Time(() => model.Forward(x1000), 10, 2).Select(t => 1000 / t).ToArray();
         }
         var ours = new Dictionary<string, object>
         {
@@ -155,9 +155,9 @@ static class CnnBench
             var input = x.Detach();
             input.RequiresGrad = true;
             Tensor output = layer.Forward(input);
-            var fwd = Time(() => layer.Forward(input), 30, 5);
+            var fwd = Measure.Time(() => layer.Forward(input), 30, 5);
             var grad = Tensor.Randn(output.ShapeArray(), new Rng(2));
-            var bwd = Time(() => layer.Forward(input).Backward(grad), 30, 5);
+            var bwd = Measure.Time(() => layer.Forward(input).Backward(grad), 30, 5);
             Console.WriteLine($"{layer.Describe(),-60} forward {Stats.Of(fwd).median * 1e3,8:F3} ms  forward+backward {Stats.Of(bwd).median * 1e3,8:F3} ms");
             x = output.Detach();
         }
@@ -174,30 +174,5 @@ static class CnnBench
         Console.WriteLine($"{label,-36} {ours,12:G4} {(torch is null ? "-" : torch.Value.ToString("G4", CultureInfo.InvariantCulture)),12} {ratio,9}");
     }
 
-    static double Accuracy(Module model, Tensor x, Tensor y)
-    {
-        using var _ = GradMode.NoGrad();
-        int correct = 0;
-        var labels = y.AsReadOnlySpan();
-        for (int i = 0; i < labels.Length; i += 1000)
-        {
-            int count = Math.Min(1000, labels.Length - i);
-            var predicted = model.Forward(x.Slice(i, count)).ArgMax(1).AsReadOnlySpan();
-            for (int j = 0; j < count; j++) if (predicted[j] == labels[i + j]) correct++;
-        }
-        return correct / (double)labels.Length;
-    }
 
-    static double[] Time(Action action, int reps, int warmup)
-    {
-        for (int i = 0; i < warmup; i++) action();
-        var times = new double[reps];
-        for (int i = 0; i < reps; i++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            action();
-            times[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        }
-        return times;
-    }
 }

@@ -83,7 +83,7 @@ static class MlpBench
             }
             epochSeconds.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
             model.Eval();
-            accuracies.Add(Math.Round(Accuracy(model, xte, yte), 4));
+            accuracies.Add(Math.Round(Measure.Accuracy(model, xte, yte), 4));
             Console.WriteLine($"# epoch {e + 1}: {epochSeconds[^1]:F3} s, test accuracy {accuracies[^1]:P2}");
         }
 
@@ -97,15 +97,15 @@ static class MlpBench
         var x1 = xtr.Slice(0, 1); var y1 = ytr.Slice(0, 1);
         var x128 = xtr.Slice(0, 128); var y128 = ytr.Slice(0, 128);
         model.Train();
-        var step1 = Time(() => Step(x1, y1), 300, 20).Select(t => t * 1e3).ToArray();
-        var step128 = Time(() => Step(x128, y128), 300, 20).Select(t => t * 1e3).ToArray();
+        var step1 = Measure.Time(() => Step(x1, y1), 300, 20).Select(t => t * 1e3).ToArray();
+        var step128 = Measure.Time(() => Step(x128, y128), 300, 20).Select(t => t * 1e3).ToArray();
         model.Eval();
         double[] infer1, infer1000;
         using (GradMode.NoGrad())
         {
-            infer1 = Time(() => model.Forward(x1), 1000, 50).Select(t => t * 1e6).ToArray();
+            infer1 = Measure.Time(() => model.Forward(x1), 1000, 50).Select(t => t * 1e6).ToArray();
             var x1000 = xte.Slice(0, 1000);
-            infer1000 = Time(() => model.Forward(x1000), 50, 5).Select(t => 1000 / t).ToArray();
+            infer1000 = Measure.Time(() => model.Forward(x1000), 50, 5).Select(t => 1000 / t).ToArray();
         }
 
         var ours = new Dictionary<string, object>
@@ -123,28 +123,7 @@ static class MlpBench
         PrintTable(ours, torch);
     }
 
-    static double Accuracy(Module model, Tensor x, Tensor y)
-    {
-        using var _ = GradMode.NoGrad();
-        var predicted = model.Forward(x).ArgMax(1).AsReadOnlySpan();
-        var labels = y.AsReadOnlySpan();
-        int correct = 0;
-        for (int i = 0; i < labels.Length; i++) if (predicted[i] == labels[i]) correct++;
-        return correct / (double)labels.Length;
-    }
 
-    static double[] Time(Action action, int reps, int warmup)
-    {
-        for (int i = 0; i < warmup; i++) action();
-        var times = new double[reps];
-        for (int i = 0; i < reps; i++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            action();
-            times[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        }
-        return times;
-    }
 
     static void PrintTable(Dictionary<string, object> ours, JsonElement? torch)
     {
