@@ -8,7 +8,7 @@ namespace Neurone.Nn;
 /// plus an optional bias: stride, zero padding (a number, or "same", stride 1 only) and dilation. Initialised
 /// as PyTorch (weight and bias U(±1/√fan_in)). It runs the 2-D kernels on planes of height 1.
 /// </summary>
-public sealed class Conv1d : Module
+public sealed class Conv1d : Module, IFusedRelu
 {
     /// <summary>The weight, [out, in, kernel].</summary>
     public Parameter Weight { get; }
@@ -45,7 +45,7 @@ public sealed class Conv1d : Module
     public override Tensor Forward(Tensor input) => Forward(input, relu: false);
 
     /// <summary>max(conv(input), 0) in one pass over the output: what Sequential runs for Conv1d followed by ReLU.</summary>
-    internal Tensor Forward(Tensor input, bool relu)
+    public Tensor Forward(Tensor input, bool relu)
     {
         if (input.Rank != 3 || input.Size(1) != InChannels)
             throw new ArgumentException($"{Describe()}: expected input N×{InChannels}×L, got shape {Shapes.Format(input.Shape)}.");

@@ -11,7 +11,7 @@ namespace Neurone.Nn;
 /// (<see cref="Convolution"/>). "same" with an even effective kernel pads one more at the bottom/right, as
 /// PyTorch does.
 /// </summary>
-public sealed class Conv2d : Module
+public sealed class Conv2d : Module, IFusedRelu
 {
     /// <summary>The weight, [out, in, kernel, kernel].</summary>
     public Parameter Weight { get; }
@@ -48,7 +48,7 @@ public sealed class Conv2d : Module
     public override Tensor Forward(Tensor input) => Forward(input, relu: false);
 
     /// <summary>max(conv(input), 0) in one pass over the output: what Sequential runs for Conv2d followed by ReLU.</summary>
-    internal Tensor Forward(Tensor input, bool relu)
+    public Tensor Forward(Tensor input, bool relu)
     {
         if (input.Rank != 4 || input.Size(1) != InChannels)
             throw new ArgumentException($"{Describe()}: expected input N×{InChannels}×H×W, got shape {Shapes.Format(input.Shape)}.");

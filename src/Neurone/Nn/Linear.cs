@@ -12,7 +12,7 @@ namespace Neurone.Nn;
 /// GEMM that adds onto the broadcast bias; backward is two GEMMs and a column sum, with no transposes
 /// materialised.
 /// </summary>
-public sealed class Linear : Module
+public sealed class Linear : Module, IFusedRelu
 {
     /// <summary>The weight, [out, in].</summary>
     public Parameter Weight { get; }
@@ -35,6 +35,12 @@ public sealed class Linear : Module
         Weight = RegisterParameter("weight", Tensor.Rand([outFeatures, inFeatures], rng, -bound, bound));
         if (bias) Bias = RegisterParameter("bias", Tensor.Rand([outFeatures], rng, -bound, bound));
     }
+
+    /// <summary>
+    /// The layer followed by a ReLU applied in place: the output is a fresh tensor nothing else holds,
+    /// and Linear's backward does not read it, so the ReLU can overwrite it.
+    /// </summary>
+    public Tensor Forward(Tensor input, bool relu) => relu ? Forward(input).ReluInPlace() : Forward(input);
 
     public override Tensor Forward(Tensor input)
     {

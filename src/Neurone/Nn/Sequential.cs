@@ -36,13 +36,13 @@ public sealed class Sequential : Module
         var x = input;
         for (int i = 0; i < layers.Count; i++)
         {
-            // A Linear's output here is a fresh tensor no one else holds, and Linear's backward does not
-            // read it, so a ReLU right after it can overwrite it instead of allocating another.
-            // A convolution followed by ReLU clamps its output while it is still in cache, one pass fewer.
-            bool reluNext = i + 1 < layers.Count && layers[i + 1] is ReLU;
-            if (reluNext && layers[i] is Conv2d conv2) { x = conv2.Forward(x, relu: true); i++; }
-            else if (reluNext && layers[i] is Conv1d conv1) { x = conv1.Forward(x, relu: true); i++; }
-            else x = layers[i] is ReLU && i > 0 && layers[i - 1] is Linear ? x.ReluInPlace() : layers[i].Forward(x);
+            // A layer that can apply the ReLU after it itself saves a buffer and a pass (Linear, Conv1d, Conv2d).
+            if (layers[i] is IFusedRelu fused && i + 1 < layers.Count && layers[i + 1] is ReLU)
+            {
+                x = fused.Forward(x, relu: true);
+                i++;
+            }
+            else x = layers[i].Forward(x);
         }
         return x;
     }
