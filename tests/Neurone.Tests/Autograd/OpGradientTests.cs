@@ -1,3 +1,4 @@
+using static Neurone.Tests.Gradients;
 using Neurone.Autograd;
 using Neurone.Tensors;
 
@@ -6,18 +7,7 @@ namespace Neurone.Tests.Autograd;
 /// <summary>Every differentiable tensor op, checked against finite differences.</summary>
 public class OpGradientTests
 {
-    static Tensor Leaf(int[] shape, ulong seed, float low = -1f, float high = 1f)
-    {
-        var t = Tensor.Rand(shape, new Rng(seed), low, high);
-        t.RequiresGrad = true;
-        return t;
-    }
 
-    static void Check(Func<Tensor> f, params Tensor[] inputs)
-    {
-        var result = GradCheck.Run(f, inputs);
-        Assert.True(result.Passed, result.ToString());
-    }
 
     public static TheoryData<int[], int[]> Pairs => new()
     {

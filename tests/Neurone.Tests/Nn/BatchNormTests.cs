@@ -1,6 +1,6 @@
 using Neurone.Nn;
 using Neurone.Tensors;
-using static Neurone.Tests.Nn.ConvLayerTests;
+using static Neurone.Tests.Gradients;
 
 namespace Neurone.Tests.Nn;
 
@@ -16,7 +16,7 @@ public class BatchNormTests
         bn.Weight!.AsSpan().CopyTo(new float[3]);
         Tensor.Rand([3], new Rng(1), 0.5f, 1.5f).AsReadOnlySpan().CopyTo(bn.Weight.AsSpan());
         Tensor.Rand([3], new Rng(2), -0.5f, 0.5f).AsReadOnlySpan().CopyTo(bn.Bias!.AsSpan());
-        var x = Input([batch, 3, 3, 2], 3);
+        var x = Leaf([batch, 3, 3, 2], 3);
         Check(() => bn.Forward(x), x, bn.Weight, bn.Bias);
         bn.Eval();
         Check(() => bn.Forward(x), x, bn.Weight, bn.Bias);
@@ -26,9 +26,9 @@ public class BatchNormTests
     public void BatchNorm1dGradientsOnFeaturesAndSequences()
     {
         var bn = new BatchNorm1d(4);
-        var x = Input([5, 4], 4);
+        var x = Leaf([5, 4], 4);
         Check(() => bn.Forward(x), x, bn.Weight!, bn.Bias!);
-        var x3 = Input([2, 4, 3], 5);
+        var x3 = Leaf([2, 4, 3], 5);
         Check(() => bn.Forward(x3), x3, bn.Weight!, bn.Bias!);
         var plain = new BatchNorm1d(4, affine: false);
         Check(() => plain.Forward(x), x);

@@ -1,3 +1,4 @@
+using static Neurone.Tests.Gradients;
 using Neurone.Autograd;
 using Neurone.Kernels;
 using Neurone.Nn;
@@ -9,18 +10,7 @@ namespace Neurone.Tests.Nn;
 /// <summary>Conv1d and Conv2d: gradients by finite differences, forward against the direct definition, init, errors, config.</summary>
 public class ConvLayerTests
 {
-    internal static Tensor Input(int[] shape, ulong seed)
-    {
-        var t = Tensor.Rand(shape, new Rng(seed), -1f, 1f);
-        t.RequiresGrad = true;
-        return t;
-    }
 
-    internal static void Check(Func<Tensor> f, params Tensor[] inputs)
-    {
-        var r = GradCheck.Run(f, inputs);
-        Assert.True(r.Passed, r.ToString());
-    }
 
     [Theory]
     [InlineData(1, 5, 6, 3, 1, 0, 1)]
@@ -31,7 +21,7 @@ public class ConvLayerTests
     public void Conv2dGradients(int batch, int h, int w, int k, int stride, int padding, int dilation)
     {
         var conv = new Conv2d(2, 3, k, stride, padding, dilation, rng: new Rng(1));
-        var x = Input([batch, 2, h, w], 2);
+        var x = Leaf([batch, 2, h, w], 2);
         Check(() => conv.Forward(x), x, conv.Weight, conv.Bias!);
         var noBias = new Conv2d(2, 2, k, stride, padding, dilation, bias: false, rng: new Rng(3));
         Check(() => noBias.Forward(x), x, noBias.Weight);
@@ -45,7 +35,7 @@ public class ConvLayerTests
     public void Conv1dGradients(int batch, int length, int k, int stride, int padding, int dilation)
     {
         var conv = new Conv1d(2, 3, k, stride, padding, dilation, rng: new Rng(4));
-        var x = Input([batch, 2, length], 5);
+        var x = Leaf([batch, 2, length], 5);
         Check(() => conv.Forward(x), x, conv.Weight, conv.Bias!);
     }
 
@@ -53,11 +43,11 @@ public class ConvLayerTests
     public void SamePaddingKeepsTheSizeAndHasGradients()
     {
         var c2 = new Conv2d(1, 2, 4, "same", rng: new Rng(6));
-        var x2 = Input([1, 1, 5, 6], 7);
+        var x2 = Leaf([1, 1, 5, 6], 7);
         Assert.Equal([1, 2, 5, 6], c2.Forward(x2).ShapeArray());
         Check(() => c2.Forward(x2), x2, c2.Weight, c2.Bias!);
         var c1 = new Conv1d(2, 2, 3, "same", dilation: 2, rng: new Rng(8));
-        var x1 = Input([2, 2, 7], 9);
+        var x1 = Leaf([2, 2, 7], 9);
         Assert.Equal([2, 2, 7], c1.Forward(x1).ShapeArray());
         Check(() => c1.Forward(x1), x1, c1.Weight, c1.Bias!);
         Assert.Throws<ArgumentException>(() => new Conv2d(1, 1, 3, "same", stride: 2));
@@ -68,7 +58,7 @@ public class ConvLayerTests
     {
         var conv = new Conv2d(2, 3, 3, padding: 1, rng: new Rng(10));
         var model = new Sequential(conv, new ReLU());
-        var x = Input([2, 2, 5, 5], 11);
+        var x = Leaf([2, 2, 5, 5], 11);
         var fused = model.Forward(x);
         var plain = conv.Forward(x).Relu();
         Assert.Equal(plain.ToArray(), fused.ToArray());

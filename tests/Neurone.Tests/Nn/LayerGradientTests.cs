@@ -1,3 +1,4 @@
+using static Neurone.Tests.Gradients;
 using Neurone.Autograd;
 using Neurone.Nn;
 using Neurone.Tensors;
@@ -7,18 +8,7 @@ namespace Neurone.Tests.Nn;
 /// <summary>Every layer and loss, checked against finite differences (inputs and parameters).</summary>
 public class LayerGradientTests
 {
-    static Tensor Input(int[] shape, ulong seed, float low = -1f, float high = 1f)
-    {
-        var t = Tensor.Rand(shape, new Rng(seed), low, high);
-        t.RequiresGrad = true;
-        return t;
-    }
 
-    static void Check(Func<Tensor> f, params Tensor[] inputs)
-    {
-        var r = GradCheck.Run(f, inputs);
-        Assert.True(r.Passed, r.ToString());
-    }
 
     [Theory]
     [InlineData(1)]
@@ -26,11 +16,11 @@ public class LayerGradientTests
     public void LinearWithAndWithoutBias(int batch)
     {
         var layer = new Linear(4, 3, rng: new Rng(1));
-        var x = Input([batch, 4], 2);
+        var x = Leaf([batch, 4], 2);
         Check(() => layer.Forward(x), x, layer.Weight, layer.Bias!);
         var noBias = new Linear(4, 3, bias: false, rng: new Rng(3));
         Check(() => noBias.Forward(x), x, noBias.Weight);
-        var x3 = Input([2, batch, 4], 4);
+        var x3 = Leaf([2, batch, 4], 4);
         Check(() => layer.Forward(x3), x3, layer.Weight, layer.Bias!);
     }
 
@@ -46,7 +36,7 @@ public class LayerGradientTests
     [Fact]
     public void DropoutBackwardUsesTheSameMask()
     {
-        var x = Input([4, 6], 6);
+        var x = Leaf([4, 6], 6);
         // Finite differences need the same mask on every evaluation: a fresh layer with the same seed gives it.
         Check(() => new Dropout(0.5f, new Rng(5)).Forward(x), x);
     }
@@ -57,7 +47,7 @@ public class LayerGradientTests
     [MemberData(nameof(Batches))]
     public void ClassificationLosses(int batch)
     {
-        var logits = Input([batch, 5], 7, -2f, 2f);
+        var logits = Leaf([batch, 5], 7, -2f, 2f);
         var labels = Tensor.FromArray(Enumerable.Range(0, batch).Select(i => (float)(i * 3 % 5)).ToArray());
         foreach (var reduction in new[] { Reduction.Mean, Reduction.Sum, Reduction.None })
         {
@@ -67,7 +57,7 @@ public class LayerGradientTests
         }
         var soft = Tensor.Rand([batch, 5], new Rng(8)).Softmax();
         Check(() => new CrossEntropyLoss().Forward(logits, soft), logits);
-        var margins = Input([batch, 5], 9, -0.3f, 0.3f);
+        var margins = Leaf([batch, 5], 9, -0.3f, 0.3f);
         Check(() => new MultiMarginLoss().Forward(margins, labels), margins);
         Check(() => new MultiMarginLoss(p: 2, margin: 0.5f).Forward(margins, labels), margins);
     }
@@ -76,7 +66,7 @@ public class LayerGradientTests
     [MemberData(nameof(Batches))]
     public void RegressionAndBinaryLosses(int batch)
     {
-        var x = Input([batch, 3], 10);
+        var x = Leaf([batch, 3], 10);
         var target = Tensor.Rand([batch, 3], new Rng(11), 0.05f, 0.95f);
         // Keep |x − target| away from 0 for L1's kink.
         var away = Tensor.FromArray(Enumerable.Range(0, batch * 3).Select(i => (i % 2 == 0 ? 0.5f : -0.5f)).ToArray(), batch, 3);
@@ -85,7 +75,7 @@ public class LayerGradientTests
         Check(() => new MSELoss().Forward(x, target), x);
         Check(() => new L1Loss(Reduction.Sum).Forward(l1Input, target), l1Input);
         Check(() => new BCEWithLogitsLoss().Forward(x, target), x);
-        var p = Input([batch, 3], 12, 0.1f, 0.9f);
+        var p = Leaf([batch, 3], 12, 0.1f, 0.9f);
         Check(() => new BCELoss().Forward(p, target), p);
     }
 }

@@ -1,6 +1,6 @@
 using Neurone.Nn;
 using Neurone.Tensors;
-using static Neurone.Tests.Nn.ConvLayerTests;
+using static Neurone.Tests.Gradients;
 
 namespace Neurone.Tests.Nn;
 
@@ -48,7 +48,7 @@ public class PoolLayerTests
     public void AvgPool2dGradients(int batch, int h, int w, int k, int stride, int padding)
     {
         var pool = new AvgPool2d(k, stride, padding);
-        var x = Input([batch, 2, h, w], 3);
+        var x = Leaf([batch, 2, h, w], 3);
         Check(() => pool.Forward(x), x);
     }
 
@@ -58,7 +58,7 @@ public class PoolLayerTests
     public void AdaptiveAvgPool2dGradientsAndGlobalAverage(int oh, int ow)
     {
         var pool = new AdaptiveAvgPool2d(oh, ow);
-        var x = Input([2, 3, 5, 7], 4);
+        var x = Leaf([2, 3, 5, 7], 4);
         Check(() => pool.Forward(x), x);
         var global = new AdaptiveAvgPool2d(1).Forward(x);
         Assert.Equal([2, 3, 1, 1], global.ShapeArray());
@@ -79,7 +79,7 @@ public class PoolLayerTests
     public void Dropout2dDropsWholeChannelsAndScalesTheRest()
     {
         var layer = new Dropout2d(0.5f, new Rng(5));
-        var x = Input([4, 8, 3, 3], 6);
+        var x = Leaf([4, 8, 3, 3], 6);
         var y = layer.Forward(x);
         var xs = x.ToArray(); var ys = y.ToArray();
         int dropped = 0;
