@@ -43,27 +43,100 @@ public static unsafe class Convolution
     /// (empty span = not wanted). The weight and bias gradients are written as beta·target + gradient, with
     /// beta 0 (overwrite, never read) or 1 (accumulate), so a parameter's .Grad can be the target.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="reluOutput"/> (the output of a forward with the ReLU), the gradient is first masked
+    /// where that output was not positive: the backward of the fused ReLU, done image by image in cache.
+    /// </remarks>
     public static void Backward(in WindowGeometry g, int batch, int channels, int outChannels,
         ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> gradOutput,
-        Span<float> gradInput, Span<float> gradWeight, float betaWeight, Span<float> gradBias, float betaBias)
+        Span<float> gradInput, Span<float> gradWeight, float betaWeight, Span<float> gradBias, float betaBias,
+        ReadOnlySpan<float> reluOutput = default)
     {
         CheckSizes(g, batch, channels, outChannels, input.Length, weight.Length, gradOutput.Length, "output gradient");
-        if (gradInput.Length != 0 && gradInput.Length != input.Length)
-            throw new ArgumentException($"conv backward: the input gradient has {gradInput.Length} elements, expected {input.Length}.");
-        if (gradWeight.Length != 0 && gradWeight.Length != weight.Length)
-            throw new ArgumentException($"conv backward: the weight gradient has {gradWeight.Length} elements, expected {weight.Length}.");
-        if (gradBias.Length != 0 && gradBias.Length != outChannels)
-            throw new ArgumentException($"conv backward: the bias gradient has {gradBias.Length} elements, expected {outChannels}.");
-        fixed (float* x = input, w = weight, gy = gradOutput, gx = gradInput, gw = gradWeight, gb = gradBias)
+        if (reluOutput.Length != 0 && reluOutput.Length != gradOutput.Length)
+            throw new ArgumentException($"conv backward: the ReLU output has {reluOutput.Length} elements, expected {gradOutput.Length} like the output gradient.");
+        CheckGradientTargets(input.Length, weight.Length, outChannels, gradInput.Length, gradWeight.Length, gradBias.Length);
+        fixed (float* x = input, w = weight, gy = gradOutput, gx = gradInput, gw = gradWeight, gb = gradBias, r = reluOutput)
         {
             var job = ConvJob.Current;
             job.SetBackward(g, batch, channels, outChannels, x, w, gy,
                 gradInput.Length == 0 ? null : gx, gradWeight.Length == 0 ? null : gw, betaWeight, gradBias.Length == 0 ? null : gb, betaBias);
+            if (reluOutput.Length != 0) job.SetReluSource(r);
             job.Run();
         }
     }
 
-    static void CheckSizes(in WindowGeometry g, int batch, int channels, int outChannels, int inputLength, int weightLength, int outputLength, string outputName)
+    /// <summary>
+    /// maxpool(max(conv(input, weight) + bias, 0)) without keeping the convolution's output: each image is
+    /// convolved into a per-thread buffer and pooled from there. <paramref name="output"/> is N×O×PH×PW and
+    /// <paramref name="indices"/> records, per output, the winner's index within its convolution plane, as
+    /// <see cref="MaxPool"/> does. Pooling before the ReLU gives the same values (the ReLU is monotone) and, where
+    /// the result is positive, the same winner.
+    /// </summary>
+    public static void ForwardReluMaxPool(in WindowGeometry g, in WindowGeometry pool, int batch, int channels, int outChannels,
+        ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<int> indices)
+    {
+        long pooled = CheckPool(g, pool, batch, outChannels);
+        CheckSizes(g, batch, channels, outChannels, input.Length, weight.Length, (long)batch * outChannels * g.OutPlane, "output");
+        if (bias.Length != 0 && bias.Length != outChannels)
+            throw new ArgumentException($"conv: bias has {bias.Length} elements, expected {outChannels}.");
+        if (output.Length != pooled || indices.Length != pooled)
+            throw new ArgumentException($"conv+relu+maxpool: the output has {output.Length} and the indices {indices.Length} elements, expected {batch}x{outChannels}x{pool.OutHeight}x{pool.OutWidth} = {pooled}.");
+        fixed (float* x = input, w = weight, b = bias, y = output)
+        fixed (int* idx = indices)
+        {
+            var job = ConvJob.Current;
+            job.SetForward(g, batch, channels, outChannels, x, w, bias.Length == 0 ? null : b, y, applyRelu: true);
+            job.SetPool(pool, idx);
+            job.Run();
+        }
+    }
+
+    /// <summary>
+    /// Gradients of <see cref="ForwardReluMaxPool"/> from the pooled output's gradient: each image's
+    /// convolution-output gradient is rebuilt in a per-thread buffer (the pooled gradient scattered to the
+    /// winners whose pooled value was positive) and fed to the convolution's backward. Targets as in
+    /// <see cref="Backward"/>.
+    /// </summary>
+    public static void BackwardReluMaxPool(in WindowGeometry g, in WindowGeometry pool, int batch, int channels, int outChannels,
+        ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<int> indices, ReadOnlySpan<float> gradOutput,
+        Span<float> gradInput, Span<float> gradWeight, float betaWeight, Span<float> gradBias, float betaBias)
+    {
+        long pooled = CheckPool(g, pool, batch, outChannels);
+        CheckSizes(g, batch, channels, outChannels, input.Length, weight.Length, (long)batch * outChannels * g.OutPlane, "output");
+        if (output.Length != pooled || indices.Length != pooled || gradOutput.Length != pooled)
+            throw new ArgumentException($"conv+relu+maxpool backward: the output, indices and output gradient have {output.Length}, {indices.Length} and {gradOutput.Length} elements, expected {pooled} each.");
+        CheckGradientTargets(input.Length, weight.Length, outChannels, gradInput.Length, gradWeight.Length, gradBias.Length);
+        fixed (float* x = input, w = weight, y = output, gy = gradOutput, gx = gradInput, gw = gradWeight, gb = gradBias)
+        fixed (int* idx = indices)
+        {
+            var job = ConvJob.Current;
+            job.SetBackward(g, batch, channels, outChannels, x, w, gy,
+                gradInput.Length == 0 ? null : gx, gradWeight.Length == 0 ? null : gw, betaWeight, gradBias.Length == 0 ? null : gb, betaBias);
+            job.SetPool(pool, idx);
+            job.SetReluSource(y);
+            job.Run();
+        }
+    }
+
+    static long CheckPool(in WindowGeometry g, in WindowGeometry pool, int batch, int outChannels)
+    {
+        if (pool.Height != g.OutHeight || pool.Width != g.OutWidth)
+            throw new ArgumentException($"conv+relu+maxpool: the pooling expects planes of {pool.Height}x{pool.Width}, the convolution makes {g.OutHeight}x{g.OutWidth}.");
+        return (long)batch * outChannels * pool.OutPlane;
+    }
+
+    static void CheckGradientTargets(int inputLength, int weightLength, int outChannels, int gradInput, int gradWeight, int gradBias)
+    {
+        if (gradInput != 0 && gradInput != inputLength)
+            throw new ArgumentException($"conv backward: the input gradient has {gradInput} elements, expected {inputLength}.");
+        if (gradWeight != 0 && gradWeight != weightLength)
+            throw new ArgumentException($"conv backward: the weight gradient has {gradWeight} elements, expected {weightLength}.");
+        if (gradBias != 0 && gradBias != outChannels)
+            throw new ArgumentException($"conv backward: the bias gradient has {gradBias} elements, expected {outChannels}.");
+    }
+
+    static void CheckSizes(in WindowGeometry g, int batch, int channels, int outChannels, long inputLength, long weightLength, long outputLength, string outputName)
     {
         if (batch < 0 || channels < 1 || outChannels < 1)
             throw new ArgumentException($"conv: expected batch ≥ 0 and positive channels, got batch {batch}, in {channels}, out {outChannels}.");
@@ -79,13 +152,17 @@ public static unsafe class Convolution
         [ThreadStatic] static ConvJob? current;
         public static ConvJob Current => current ??= new ConvJob();
 
-        /// <summary>Each thread's im2col scratch, grown to the largest layer seen and then reused.</summary>
-        [ThreadStatic] static float[]? columnScratch, gradColumnScratch;
+        /// <summary>
+        /// Each thread's scratch, grown to the largest layer seen and then reused: the im2col matrix, its
+        /// gradient, and one image's convolution output (or its gradient) when a ReLU or pooling is fused.
+        /// </summary>
+        [ThreadStatic] static float[]? columnScratch, gradColumnScratch, planeScratch;
 
-        WindowGeometry g;
+        WindowGeometry g, pool;
         int batch, channels, outChannels, rows, parts, gemmThreads;
-        bool backward, relu;
-        float* x, w, b, y, gy, gx, gw, gb;
+        bool backward, relu, pooling;
+        float* x, w, b, y, gy, gx, gw, gb, reluOut;
+        int* poolIdx;
         float betaW, betaB;
         float[] partialW = [], partialB = [];
 
@@ -108,9 +185,19 @@ public static unsafe class Convolution
             if (gb != null && partialB.Length < parts * outChannels) partialB = new float[parts * outChannels];
         }
 
+        /// <summary>Backward only: the output gradient is masked by this ReLU output (pooled, with <see cref="SetPool"/>).</summary>
+        public void SetReluSource(float* output) => reluOut = output;
+
+        /// <summary>Fuses max pooling after the convolution (and its ReLU).</summary>
+        public void SetPool(in WindowGeometry geometry, int* indices)
+        {
+            pooling = true; pool = geometry; poolIdx = indices;
+        }
+
         void Set(in WindowGeometry geometry, int n, int c, int o)
         {
             g = geometry; batch = n; channels = c; outChannels = o; rows = c * geometry.KernelArea;
+            pooling = false; reluOut = null; poolIdx = null;
         }
 
         public void Run()
@@ -127,7 +214,8 @@ public static unsafe class Convolution
             }
             finally
             {
-                x = w = b = y = gy = gx = gw = gb = null;
+                x = w = b = y = gy = gx = gw = gb = reluOut = null;
+                poolIdx = null;
             }
         }
 
@@ -138,10 +226,9 @@ public static unsafe class Convolution
             else ForwardImages(first, last);
         }
 
-        static float* Scratch(ref float[]? buffer, int size, out float[] array)
+        static float* Scratch(ref float[]? buffer, int size)
         {
             if (buffer is null || buffer.Length < size) buffer = GC.AllocateUninitializedArray<float>(size, pinned: true);
-            array = buffer;
             // Pinned on the pinned heap, so its address is stable without a fixed block.
             return (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref buffer[0]);
         }
@@ -149,11 +236,13 @@ public static unsafe class Convolution
         void ForwardImages(int first, int last)
         {
             int p = g.OutPlane, inImage = channels * g.InPlane, outImage = outChannels * p;
+            int pooledPlane = pool.OutPlane, pooledImage = outChannels * pooledPlane;
             bool pointwise = g.IsPointwise;
-            float* cols = pointwise ? null : Scratch(ref columnScratch, rows * p, out _);
+            float* cols = pointwise ? null : Scratch(ref columnScratch, rows * p);
+            float* convolved = pooling ? Scratch(ref planeScratch, outImage) : null;
             for (int n = first; n < last; n++)
             {
-                float* xn = x + (nint)n * inImage, yn = y + (nint)n * outImage;
+                float* xn = x + (nint)n * inImage, yn = pooling ? convolved : y + (nint)n * outImage;
                 if (!pointwise) Im2Col.Pack(g, channels, xn, cols);
                 float beta = 0f;
                 if (b != null)
@@ -165,7 +254,17 @@ public static unsafe class Convolution
                     new ReadOnlySpan<float>(w, outChannels * rows), rows,
                     new ReadOnlySpan<float>(pointwise ? xn : cols, rows * p), p, beta,
                     new Span<float>(yn, outImage), p, Simd.Best, gemmThreads);
-                if (relu)
+                if (pooling)
+                {
+                    float* pooled = y + (nint)n * pooledImage;
+                    int* winners = poolIdx + (nint)n * pooledImage;
+                    for (int o = 0; o < outChannels; o++)
+                        MaxPool.ForwardPlane(pool, yn + o * p, pooled + o * pooledPlane, winners + o * pooledPlane, Simd.Best);
+                    // The ReLU after the pooling: a quarter of the work, the same values.
+                    var span = new Span<float>(pooled, pooledImage);
+                    TensorPrimitives.Max(span, 0f, span);
+                }
+                else if (relu)
                 {
                     var span = new Span<float>(yn, outImage);
                     TensorPrimitives.Max(span, 0f, span);
@@ -173,12 +272,41 @@ public static unsafe class Convolution
             }
         }
 
+        /// <summary>
+        /// The gradient of image <paramref name="n"/>'s convolution output: the output gradient itself, or, with a
+        /// fused ReLU (and pooling), rebuilt in <paramref name="scratch"/>.
+        /// </summary>
+        float* ConvolutionOutputGradient(int n, float* scratch)
+        {
+            int p = g.OutPlane, outImage = outChannels * p;
+            if (reluOut == null) return gy + (nint)n * outImage;
+            if (!pooling)
+            {
+                ReluGradient.Mask(gy + (nint)n * outImage, reluOut + (nint)n * outImage, scratch, outImage);
+                return scratch;
+            }
+            int pooledPlane = pool.OutPlane, pooledImage = outChannels * pooledPlane;
+            new Span<float>(scratch, outImage).Clear();
+            float* gyn = gy + (nint)n * pooledImage, pooled = reluOut + (nint)n * pooledImage;
+            int* winners = poolIdx + (nint)n * pooledImage;
+            for (int o = 0; o < outChannels; o++)
+            {
+                float* plane = scratch + o * p;
+                int at = o * pooledPlane;
+                // A pooled value that is not positive was cut by the ReLU: no gradient reaches its window.
+                for (int j = 0; j < pooledPlane; j++, at++)
+                    if (pooled[at] > 0f) plane[winners[at]] += gyn[at];
+            }
+            return scratch;
+        }
+
         void BackwardImages(int chunk, int first, int last)
         {
             int p = g.OutPlane, inImage = channels * g.InPlane, outImage = outChannels * p;
             bool pointwise = g.IsPointwise;
-            float* cols = gw == null || pointwise ? null : Scratch(ref columnScratch, rows * p, out _);
-            float* dcols = gx == null ? null : pointwise ? null : Scratch(ref gradColumnScratch, rows * p, out _);
+            float* cols = gw == null || pointwise ? null : Scratch(ref columnScratch, rows * p);
+            float* dcols = gx == null ? null : pointwise ? null : Scratch(ref gradColumnScratch, rows * p);
+            float* dconv = reluOut == null ? null : Scratch(ref planeScratch, outImage);
             int weightSize = outChannels * rows;
             fixed (float* pw = partialW, pb = partialB)
             {
@@ -187,8 +315,8 @@ public static unsafe class Convolution
                 if (myB != null) new Span<float>(myB, outChannels).Clear();
                 for (int n = first; n < last; n++)
                 {
-                    float* xn = x + (nint)n * inImage, gyn = gy + (nint)n * outImage;
-                    var gySpan = new ReadOnlySpan<float>(gyn, outImage);
+                    float* xn = x + (nint)n * inImage;
+                    var gySpan = new ReadOnlySpan<float>(ConvolutionOutputGradient(n, dconv), outImage);
                     if (myW != null)
                     {
                         if (!pointwise) Im2Col.Pack(g, channels, xn, cols);

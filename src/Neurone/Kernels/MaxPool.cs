@@ -86,23 +86,33 @@ public static unsafe class MaxPool
         public void Execute(int part)
         {
             int first = (int)((long)part * planes / parts), last = (int)((long)(part + 1) * planes / parts);
-            bool vector = level != SimdLevel.Scalar && g.KernelW == 2 && g.StrideW == 2 && g.PadW == 0 && g.DilationW == 1 && g.PadH == 0;
             for (int c = first; c < last; c++)
             {
                 if (backward) BackwardPlane(g, y + (nint)c * g.OutPlane, idx + (nint)c * g.OutPlane, x + (nint)c * g.InPlane);
-                else if (vector) ForwardPairs(g, x + (nint)c * g.InPlane, y + (nint)c * g.OutPlane, idx + (nint)c * g.OutPlane, level);
-                else ForwardPlane(g, x + (nint)c * g.InPlane, y + (nint)c * g.OutPlane, idx + (nint)c * g.OutPlane, 0);
+                else ForwardPlane(g, x + (nint)c * g.InPlane, y + (nint)c * g.OutPlane, idx + (nint)c * g.OutPlane, level);
             }
         }
     }
 
-    /// <summary>The reference scan, for outputs of one plane from column <paramref name="fromColumn"/> on.</summary>
-    static void ForwardPlane(in WindowGeometry g, float* x, float* y, int* idx, int fromColumn)
+    /// <summary>
+    /// Pools one plane, by the vector path when the window allows it and the row has at least one vector of
+    /// outputs, else by the reference scan.
+    /// </summary>
+    internal static void ForwardPlane(in WindowGeometry g, float* x, float* y, int* idx, SimdLevel level)
+    {
+        bool pairs = level != SimdLevel.Scalar && g.KernelW == 2 && g.StrideW == 2 && g.PadW == 0 && g.DilationW == 1 && g.PadH == 0;
+        if (pairs && level == SimdLevel.Vector512 && g.OutWidth >= 8) Pairs512(g, x, y, idx);
+        else if (pairs && g.OutWidth >= 4) Pairs256(g, x, y, idx);
+        else ScanPlane(g, x, y, idx);
+    }
+
+    /// <summary>The reference scan over every window of one plane.</summary>
+    static void ScanPlane(in WindowGeometry g, float* x, float* y, int* idx)
     {
         for (int oh = 0; oh < g.OutHeight; oh++)
         {
             int h0 = oh * g.StrideH - g.PadH;
-            for (int ow = fromColumn; ow < g.OutWidth; ow++)
+            for (int ow = 0; ow < g.OutWidth; ow++)
             {
                 int w0 = ow * g.StrideW - g.PadW;
                 float best = float.NegativeInfinity;
@@ -126,12 +136,6 @@ public static unsafe class MaxPool
         }
     }
 
-    static void ForwardPairs(in WindowGeometry g, float* x, float* y, int* idx, SimdLevel level)
-    {
-        int done = level == SimdLevel.Vector512 ? Pairs512(g, x, y, idx) : Pairs256(g, x, y, idx);
-        if (done < g.OutWidth) ForwardPlane(g, x, y, idx, done);
-    }
-
     // Lane i ↔ lane i^1: brings each pair's right element under its left one.
     static readonly Vector512<int> Swap512 = Vector512.Create(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
     static readonly Vector512<int> Even512 = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -148,18 +152,23 @@ public static unsafe class MaxPool
     static Vector256<float> Permute(Vector256<float> v, Vector256<int> indices) =>
         Avx2.IsSupported ? Avx2.PermuteVar8x32(v, indices) : Vector256.Shuffle(v, indices);
 
-    /// <summary>Vector path over whole vectors of outputs; returns the first output column it did not do.</summary>
+    /// <summary>
+    /// Vector path, a vector of outputs at a time; a row whose width is not a multiple of the vector ends with
+    /// one vector that overlaps the previous one (recomputing a few outputs is cheaper than a scalar tail).
+    /// Needs at least one vector of outputs per row.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static int Pairs512(in WindowGeometry g, float* x, float* y, int* idx)
+    static void Pairs512(in WindowGeometry g, float* x, float* y, int* idx)
     {
         const int Outs = 8;
-        int full = g.OutWidth / Outs * Outs, width = g.Width;
+        int width = g.Width;
         var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         for (int oh = 0; oh < g.OutHeight; oh++)
         {
             int h0 = oh * g.StrideH;
-            for (int ow = 0; ow < full; ow += Outs)
+            for (int start = 0; start < g.OutWidth; start += Outs)
             {
+                int ow = Math.Min(start, g.OutWidth - Outs);
                 Vector512<float> best = default;
                 Vector512<int> at = default;
                 for (int ki = 0; ki < g.KernelH; ki++)
@@ -181,20 +190,20 @@ public static unsafe class MaxPool
                 Permute(at.AsSingle(), Even512).AsInt32().GetLower().Store(idx + o);
             }
         }
-        return full;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static int Pairs256(in WindowGeometry g, float* x, float* y, int* idx)
+    static void Pairs256(in WindowGeometry g, float* x, float* y, int* idx)
     {
         const int Outs = 4;
-        int full = g.OutWidth / Outs * Outs, width = g.Width;
+        int width = g.Width;
         var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         for (int oh = 0; oh < g.OutHeight; oh++)
         {
             int h0 = oh * g.StrideH;
-            for (int ow = 0; ow < full; ow += Outs)
+            for (int start = 0; start < g.OutWidth; start += Outs)
             {
+                int ow = Math.Min(start, g.OutWidth - Outs);
                 Vector256<float> best = default;
                 Vector256<int> at = default;
                 for (int ki = 0; ki < g.KernelH; ki++)
@@ -215,7 +224,6 @@ public static unsafe class MaxPool
                 Permute(at.AsSingle(), Even256).AsInt32().GetLower().Store(idx + o);
             }
         }
-        return full;
     }
 
     static void BackwardPlane(in WindowGeometry g, float* gy, int* idx, float* gx)

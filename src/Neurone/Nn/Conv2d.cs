@@ -50,14 +50,32 @@ public sealed class Conv2d : Module, IFusedRelu
     /// <summary>max(conv(input), 0) in one pass over the output: what Sequential runs for Conv2d followed by ReLU.</summary>
     public Tensor Forward(Tensor input, bool relu)
     {
+        var g = Geometry(input);
+        int n = input.Size(0);
+        return ConvolutionOp.Apply("conv2d", input, g, n, InChannels, OutChannels, Weight, Bias, [n, OutChannels, g.OutHeight, g.OutWidth], relu);
+    }
+
+    /// <summary>
+    /// pool(max(conv(input), 0)) without storing the convolution's output: what Sequential runs for Conv2d,
+    /// ReLU, MaxPool2d. The result and its gradients are those of the three layers in turn.
+    /// </summary>
+    internal Tensor ForwardReluMaxPool(Tensor input, MaxPool2d pool)
+    {
+        var g = Geometry(input);
+        int n = input.Size(0);
+        var p = pool.Geometry([n, OutChannels, g.OutHeight, g.OutWidth]);
+        return ConvolutionOp.ApplyReluMaxPool("conv2d", input, g, p, n, InChannels, OutChannels, Weight, Bias, [n, OutChannels, p.OutHeight, p.OutWidth]);
+    }
+
+    WindowGeometry Geometry(Tensor input)
+    {
         if (input.Rank != 4 || input.Size(1) != InChannels)
             throw new ArgumentException($"{Describe()}: expected input N×{InChannels}×H×W, got shape {Shapes.Format(input.Shape)}.");
-        int n = input.Size(0), h = input.Size(2), w = input.Size(3);
+        int h = input.Size(2), w = input.Size(3);
         string name = $"{Describe()} on input {Shapes.Format(input.Shape)}";
-        var g = SamePadding
+        return SamePadding
             ? WindowGeometry.Same(name, h, w, KernelSize, KernelSize, Dilation, Dilation)
             : WindowGeometry.Create(name, h, w, KernelSize, KernelSize, Stride, Stride, Padding, Padding, Dilation, Dilation);
-        return ConvolutionOp.Apply("conv2d", input, g, n, InChannels, OutChannels, Weight, Bias, [n, OutChannels, g.OutHeight, g.OutWidth], relu);
     }
 
     public override string Describe() =>

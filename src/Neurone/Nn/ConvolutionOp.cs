@@ -21,24 +21,37 @@ internal static class ConvolutionOp
         var inputs = bias is null ? new[] { input, weight } : new Tensor[] { input, weight, bias };
         var geometry = g;
         return Graph.Record(y, relu ? name + "_relu" : name, inputs, grad =>
-        {
-            if (relu) grad = ReluMask(grad, y);
-            return Backward(grad, input, geometry, batch, inChannels, outChannels, weight, bias);
-        });
+            Backward(grad, input, geometry, batch, inChannels, outChannels, weight, bias,
+                (geo, x, w, gy, gx, gw, betaW, gb, betaB) => Convolution.Backward(geo, batch, inChannels, outChannels, x, w, gy, gx, gw, betaW, gb, betaB,
+                    relu ? y.AsReadOnlySpan() : default)));
     }
 
-    /// <summary>The gradient through a fused ReLU: zero where the output was clamped.</summary>
-    static Tensor ReluMask(Tensor grad, Tensor y)
+    /// <summary>
+    /// maxpool(relu(conv(input))) as one op (<see cref="Convolution.ForwardReluMaxPool"/>): the convolution's
+    /// full-size output is never stored, only the pooled result and the winners' indices.
+    /// </summary>
+    public static Tensor ApplyReluMaxPool(string name, Tensor input, in WindowGeometry g, in WindowGeometry pool, int batch, int inChannels, int outChannels,
+        Parameter weight, Parameter? bias, int[] outShape)
     {
-        var masked = Tensor.Uninitialized(grad.ShapeArray());
-        var g = grad.AsReadOnlySpan();
-        var ys = y.AsReadOnlySpan();
-        var m = masked.AsSpan();
-        for (int i = 0; i < m.Length; i++) m[i] = ys[i] > 0f ? g[i] : 0f;
-        return masked;
+        var y = Tensor.Uninitialized(outShape);
+        var indices = GC.AllocateUninitializedArray<int>(y.Count);
+        Convolution.ForwardReluMaxPool(g, pool, batch, inChannels, outChannels, input.AsReadOnlySpan(), weight.AsReadOnlySpan(),
+            bias is null ? default : bias.AsReadOnlySpan(), y.AsSpan(), indices);
+        var inputs = bias is null ? new[] { input, weight } : new Tensor[] { input, weight, bias };
+        var (geometry, poolGeometry) = (g, pool);
+        return Graph.Record(y, name + "_relu_max_pool", inputs, grad =>
+            Backward(grad, input, geometry, batch, inChannels, outChannels, weight, bias,
+                (geo, x, w, gy, gx, gw, betaW, gb, betaB) => Convolution.BackwardReluMaxPool(geo, poolGeometry, batch, inChannels, outChannels,
+                    x, w, y.AsReadOnlySpan(), indices, gy, gx, gw, betaW, gb, betaB)));
     }
 
-    static Tensor?[] Backward(Tensor grad, Tensor input, in WindowGeometry g, int batch, int inChannels, int outChannels, Parameter weight, Parameter? bias)
+    /// <summary>One of the convolution's backward kernels, given the spans <see cref="Backward"/> prepares.</summary>
+    delegate void BackwardKernel(WindowGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> gradOutput,
+        Span<float> gradInput, Span<float> gradWeight, float betaWeight, Span<float> gradBias, float betaBias);
+
+    /// <summary>Allocates the wanted gradients (weight and bias straight into .Grad) and runs <paramref name="kernel"/>.</summary>
+    static Tensor?[] Backward(Tensor grad, Tensor input, in WindowGeometry g, int batch, int inChannels, int outChannels, Parameter weight, Parameter? bias,
+        BackwardKernel kernel)
     {
         Tensor? dx = null, dw = null, db = null;
         Span<float> gx = default, gw = default, gb = default;
@@ -58,8 +71,7 @@ internal static class ConvolutionOp
             if (bias.IsLeaf) gb = bias.GradAccumulationBuffer(out betaB);
             else { db = Tensor.Uninitialized(bias.ShapeArray()); gb = db.AsSpan(); }
         }
-        Convolution.Backward(g, batch, inChannels, outChannels, input.AsReadOnlySpan(), weight.AsReadOnlySpan(), grad.AsReadOnlySpan(),
-            gx, gw, betaW, gb, betaB);
+        kernel(g, input.AsReadOnlySpan(), weight.AsReadOnlySpan(), grad.AsReadOnlySpan(), gx, gw, betaW, gb, betaB);
         return bias is null ? [dx, dw] : [dx, dw, db];
     }
 

@@ -27,11 +27,14 @@ public sealed class MaxPool2d : Module
     {
         if (input.Rank != 4)
             throw new ArgumentException($"{Describe()}: expected input N×C×H×W, got shape {Shapes.Format(input.Shape)}.");
-        int n = input.Size(0), c = input.Size(1);
-        var g = WindowGeometry.Create($"{Describe()} on input {Shapes.Format(input.Shape)}", input.Size(2), input.Size(3),
-            KernelSize, KernelSize, Stride, Stride, Padding, Padding, Dilation, Dilation);
-        return PoolingOp.Max(input, g, n * c, [n, c, g.OutHeight, g.OutWidth]);
+        var g = Geometry(input.ShapeArray());
+        return PoolingOp.Max(input, g, input.Size(0) * input.Size(1), [input.Size(0), input.Size(1), g.OutHeight, g.OutWidth]);
     }
+
+    /// <summary>Where the windows fall on an input of <paramref name="shape"/> (N×C×H×W).</summary>
+    internal WindowGeometry Geometry(int[] shape) =>
+        WindowGeometry.Create($"{Describe()} on input {Shapes.Format(shape)}", shape[2], shape[3],
+            KernelSize, KernelSize, Stride, Stride, Padding, Padding, Dilation, Dilation);
 
     public override string Describe() => $"MaxPool2d(kernel_size={KernelSize}, stride={Stride}, padding={Padding}, dilation={Dilation})";
 }

@@ -36,8 +36,14 @@ public sealed class Sequential : Module
         var x = input;
         for (int i = 0; i < layers.Count; i++)
         {
+            // Conv2d, ReLU, MaxPool2d as one op: the convolution's full-size output is never stored.
+            if (layers[i] is Conv2d conv && i + 2 < layers.Count && layers[i + 1] is ReLU && layers[i + 2] is MaxPool2d pool)
+            {
+                x = conv.ForwardReluMaxPool(x, pool);
+                i += 2;
+            }
             // A layer that can apply the ReLU after it itself saves a buffer and a pass (Linear, Conv1d, Conv2d).
-            if (layers[i] is IFusedRelu fused && i + 1 < layers.Count && layers[i + 1] is ReLU)
+            else if (layers[i] is IFusedRelu fused && i + 1 < layers.Count && layers[i + 1] is ReLU)
             {
                 x = fused.Forward(x, relu: true);
                 i++;

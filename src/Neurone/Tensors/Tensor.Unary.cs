@@ -81,21 +81,7 @@ public partial class Tensor
     internal static Tensor ReluBackward(Tensor g, Tensor y)
     {
         var r = Uninitialized(g.shape);
-        var gs = g.AsReadOnlySpan();
-        var ys = y.AsReadOnlySpan();
-        var d = r.AsSpan();
-        int i = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated)
-        {
-            int width = System.Numerics.Vector<float>.Count;
-            var gv = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(gs);
-            var yv = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(ys);
-            var dv = System.Runtime.InteropServices.MemoryMarshal.Cast<float, System.Numerics.Vector<float>>(d);
-            for (int v = 0; v < dv.Length; v++)
-                dv[v] = System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.GreaterThan(yv[v], System.Numerics.Vector<float>.Zero), gv[v], System.Numerics.Vector<float>.Zero);
-            i = dv.Length * width;
-        }
-        for (; i < d.Length; i++) d[i] = ys[i] > 0f ? gs[i] : 0f;
+        Kernels.ReluGradient.Mask(g.AsReadOnlySpan(), y.AsReadOnlySpan(), r.AsSpan());
         return r;
     }
 

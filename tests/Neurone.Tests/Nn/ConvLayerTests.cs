@@ -73,6 +73,47 @@ public class ConvLayerTests
         Assert.Equal(conv.Bias.Grad!.ToArray(), fusedGrads[2]);
     }
 
+    [Theory]
+    // batch, channels in/out, input size, conv kernel/padding, pool kernel/stride/padding: LeNet's shapes,
+    // odd sizes (a pooling that drops the last row), overlapping windows with padding, one image (threaded GEMMs).
+    [InlineData(4, 1, 8, 28, 3, 0, 2, 2, 0)]
+    [InlineData(3, 4, 6, 13, 3, 0, 2, 2, 0)]
+    [InlineData(2, 2, 3, 9, 3, 1, 3, 2, 1)]
+    [InlineData(1, 3, 5, 12, 3, 1, 2, 2, 0)]
+    [InlineData(9, 2, 4, 7, 2, 0, 2, 1, 0)]
+    public void FusedReluAndMaxPoolInSequentialHaveTheSameValuesAndGradients(int batch, int inC, int outC, int size, int k, int pad,
+        int poolK, int poolStride, int poolPad)
+    {
+        var conv = new Conv2d(inC, outC, k, padding: pad, rng: new Rng(13));
+        var pool = new MaxPool2d(poolK, poolStride, poolPad);
+        var model = new Sequential(conv, new ReLU(), pool);
+        var x = Leaf([batch, inC, size, size], 14);
+        var fused = model.Forward(x);
+        var plain = pool.Forward(conv.Forward(x).Relu());
+        Assert.Equal(plain.ShapeArray(), fused.ShapeArray());
+        Assert.Equal(plain.ToArray(), fused.ToArray());
+        var r = Tensor.Randn(plain.ShapeArray(), new Rng(15));
+        fused.Backward(r);
+        var fusedGrads = new[] { x.Grad!.ToArray(), conv.Weight.Grad!.ToArray(), conv.Bias!.Grad!.ToArray() };
+        x.Grad = null; conv.Weight.Grad = null; conv.Bias.Grad = null;
+        pool.Forward(conv.Forward(x).Relu()).Backward(r);
+        Assert.Equal(x.Grad!.ToArray(), fusedGrads[0]);
+        Assert.Equal(conv.Weight.Grad!.ToArray(), fusedGrads[1]);
+        Assert.Equal(conv.Bias.Grad!.ToArray(), fusedGrads[2]);
+    }
+
+    [Fact]
+    public void FusedConvReluPoolErrorsNameTheLayers()
+    {
+        var model = new Sequential(new Conv2d(1, 2, 3), new ReLU(), new MaxPool2d(4));
+        var small = Tensor.Randn([1, 1, 5, 5], new Rng(16));
+        var e = Assert.Throws<ArgumentException>(() => model.Forward(small));
+        Assert.Contains("MaxPool2d", e.Message);
+        Assert.Contains("[1,2,3,3]", e.Message);
+        var wrong = Tensor.Randn([1, 3, 9, 9], new Rng(17));
+        Assert.Contains("Conv2d(1, 2", Assert.Throws<ArgumentException>(() => model.Forward(wrong)).Message);
+    }
+
     [Fact]
     public void ForwardEqualsTheDirectConvolution()
     {
