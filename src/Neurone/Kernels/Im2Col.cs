@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Neurone.Kernels;
 
 /// <summary>
@@ -18,14 +22,14 @@ public static unsafe class Im2Col
     public static void Pack(in WindowGeometry g, int channels, ReadOnlySpan<float> image, Span<float> columns)
     {
         Check(g, channels, image.Length, columns.Length);
-        fixed (float* src = image, dst = columns) Pack(g, channels, src, dst);
+        fixed (float* src = image, dst = columns) Pack(g, channels, src, dst, g.OutPlane);
     }
 
     /// <summary>Sets <paramref name="image"/> (C×H×W) to the col2im sum of <paramref name="columns"/>.</summary>
     public static void Unpack(in WindowGeometry g, int channels, ReadOnlySpan<float> columns, Span<float> image)
     {
         Check(g, channels, image.Length, columns.Length);
-        fixed (float* src = columns, dst = image) Unpack(g, channels, src, dst);
+        fixed (float* src = columns, dst = image) Unpack(g, channels, src, dst, g.OutPlane);
     }
 
     static void Check(in WindowGeometry g, int channels, int imageLength, int columnsLength)
@@ -35,7 +39,8 @@ public static unsafe class Im2Col
         if (columnsLength < cols) throw new ArgumentException($"im2col: the column matrix has {columnsLength} elements, expected {channels * g.KernelArea}x{g.OutPlane} = {cols}.");
     }
 
-    internal static void Pack(in WindowGeometry g, int channels, float* image, float* columns)
+    /// <summary>As the public Pack, with the column matrix's rows <paramref name="rowStride"/> apart (several images side by side).</summary>
+    internal static void Pack(in WindowGeometry g, int channels, float* image, float* columns, int rowStride)
     {
         int oh = g.OutHeight, ow = g.OutWidth, w = g.Width, sw = g.StrideW;
         float* dst = columns;
@@ -55,19 +60,20 @@ public static unsafe class Im2Col
                     {
                         float* d = dst + y * ow;
                         float* s = plane + (nint)(y * g.StrideH + rowOffset) * w + colOffset;
-                        new Span<float>(d, xLo).Clear();
-                        if (sw == 1) new ReadOnlySpan<float>(s + xLo, xHi - xLo).CopyTo(new Span<float>(d + xLo, xHi - xLo));
+                        for (int x = 0; x < xLo; x++) d[x] = 0f;
+                        if (sw == 1) Copy(s + xLo, d + xLo, xHi - xLo);
                         else for (int x = xLo; x < xHi; x++) d[x] = s[x * sw];
-                        new Span<float>(d + xHi, ow - xHi).Clear();
+                        for (int x = xHi; x < ow; x++) d[x] = 0f;
                     }
                     new Span<float>(dst + yHi * ow, (oh - yHi) * ow).Clear();
-                    dst += oh * ow;
+                    dst += rowStride;
                 }
             }
         }
     }
 
-    internal static void Unpack(in WindowGeometry g, int channels, float* columns, float* image)
+    /// <summary>As the public Unpack, with the column matrix's rows <paramref name="rowStride"/> apart.</summary>
+    internal static void Unpack(in WindowGeometry g, int channels, float* columns, float* image, int rowStride)
     {
         int oh = g.OutHeight, ow = g.OutWidth, w = g.Width, sw = g.StrideW;
         new Span<float>(image, channels * g.InPlane).Clear();
@@ -87,16 +93,56 @@ public static unsafe class Im2Col
                     {
                         float* s = src + y * ow;
                         float* d = plane + (nint)(y * g.StrideH + rowOffset) * w + colOffset;
-                        if (sw == 1)
-                        {
-                            var target = new Span<float>(d + xLo, xHi - xLo);
-                            System.Numerics.Tensors.TensorPrimitives.Add(target, new ReadOnlySpan<float>(s + xLo, xHi - xLo), target);
-                        }
+                        if (sw == 1) Add(s + xLo, d + xLo, xHi - xLo);
                         else for (int x = xLo; x < xHi; x++) d[x * sw] += s[x];
                     }
-                    src += oh * ow;
+                    src += rowStride;
                 }
             }
         }
     }
+
+    // Image rows are short (LeNet: 11 to 26 floats), so a library copy's call costs more than the copy:
+    // whole vectors, then the tail under a mask.
+
+    /// <summary>d[0..n) = s[0..n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Copy(float* s, float* d, int n)
+    {
+        int x = 0;
+        if (Avx.IsSupported)
+        {
+            for (; x <= n - 8; x += 8) Avx.Store(d + x, Avx.LoadVector256(s + x));
+            if (x < n)
+            {
+                var mask = TailMask(n - x);
+                Avx.MaskStore(d + x, mask, Avx.MaskLoad(s + x, mask));
+            }
+            return;
+        }
+        for (; x < n; x++) d[x] = s[x];
+    }
+
+    /// <summary>d[0..n) += s[0..n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Add(float* s, float* d, int n)
+    {
+        int x = 0;
+        if (Avx.IsSupported)
+        {
+            for (; x <= n - 8; x += 8) Avx.Store(d + x, Avx.Add(Avx.LoadVector256(d + x), Avx.LoadVector256(s + x)));
+            if (x < n)
+            {
+                var mask = TailMask(n - x);
+                Avx.MaskStore(d + x, mask, Avx.Add(Avx.MaskLoad(d + x, mask), Avx.MaskLoad(s + x, mask)));
+            }
+            return;
+        }
+        for (; x < n; x++) d[x] += s[x];
+    }
+
+    /// <summary>The first <paramref name="count"/> (1..7) lanes selected (sign bit set), for AVX masked loads and stores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<float> TailMask(int count) =>
+        Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
 }
