@@ -157,9 +157,10 @@ public static unsafe class Convolution
 
         /// <summary>
         /// Each thread's scratch, grown to the largest layer seen and then reused: the im2col matrix, its
-        /// gradient, and one image's convolution output (or its gradient) when a ReLU or pooling is fused.
+        /// gradient, a group's convolution output (or its gradient) when images are grouped or a ReLU or
+        /// pooling is fused, and one image's masked pooled gradient.
         /// </summary>
-        [ThreadStatic] static float[]? columnScratch, gradColumnScratch, planeScratch;
+        [ThreadStatic] static float[]? columnScratch, gradColumnScratch, planeScratch, pooledGradScratch;
 
         WindowGeometry g, pool;
         int batch, channels, outChannels, rows, parts, gemmThreads;
@@ -311,16 +312,18 @@ public static unsafe class Convolution
                 return;
             }
             int pooledPlane = pool.OutPlane, pooledImage = outChannels * pooledPlane;
-            float* gyp = gy + (nint)n * pooledImage, pooled = reluOut + (nint)n * pooledImage;
             int* winners = poolIdx + (nint)n * pooledImage;
+            // A pooled value that is not positive was cut by the ReLU: no gradient reaches its window. Masked
+            // first with a vector select (the signs are as good as random, a branch would mispredict), then
+            // scattered to the winners.
+            float* masked = Scratch(ref pooledGradScratch, pooledImage);
+            ReluGradient.Mask(gy + (nint)n * pooledImage, reluOut + (nint)n * pooledImage, masked, pooledImage);
             for (int o = 0; o < outChannels; o++)
             {
                 float* plane = target + (nint)o * ld;
                 new Span<float>(plane, p).Clear();
                 int at = o * pooledPlane;
-                // A pooled value that is not positive was cut by the ReLU: no gradient reaches its window.
-                for (int j = 0; j < pooledPlane; j++, at++)
-                    if (pooled[at] > 0f) plane[winners[at]] += gyp[at];
+                for (int j = 0; j < pooledPlane; j++, at++) plane[winners[at]] += masked[at];
             }
         }
 
