@@ -35,4 +35,16 @@ public static class Graph
         output.SetGradFn(new Node(name, inputs, backward));
         return output;
     }
+
+    /// <summary>
+    /// As <see cref="Record"/>, with <paramref name="release"/>
+    /// run once the graph is freed after a backward pass, or at once when nothing is recorded: for buffers
+    /// that only the backward reads, such as max pooling's winner indices, so they can go back to a pool.
+    /// </summary>
+    internal static Tensor RecordWithRelease(Tensor output, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, Action release)
+    {
+        if (!Needs(inputs)) { release(); return output; }
+        output.SetGradFn(new Node(name, inputs, backward, release));
+        return output;
+    }
 }

@@ -9,12 +9,16 @@ namespace Neurone.Autograd;
 /// </summary>
 public sealed class Node
 {
-    internal Node(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+    internal Node(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, Action? release = null)
     {
         Name = name;
         Inputs = inputs;
         BackwardFn = backward;
+        this.release = release;
     }
+
+    /// <summary>Hands back what only the backward used (a pooled buffer); run once, when the node is freed.</summary>
+    Action? release;
 
     /// <summary>The op's name, as errors and graph dumps show it ("matmul", "add", "cross_entropy").</summary>
     public string Name { get; }
@@ -28,6 +32,9 @@ public sealed class Node
     {
         BackwardFn = null;
         Inputs = [];
+        var r = release;
+        release = null;
+        r?.Invoke();
     }
 
     public override string ToString() => Name;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Neurone.Autograd;
 using Neurone.Kernels;
 using Neurone.Tensors;
@@ -34,15 +35,18 @@ internal static class ConvolutionOp
         Parameter weight, Parameter? bias, int[] outShape)
     {
         var y = Tensor.Uninitialized(outShape);
-        var indices = GC.AllocateUninitializedArray<int>(y.Count);
+        // The winners' indices are read only by the backward: rented, and returned when the graph is freed.
+        int count = y.Count;
+        var indices = ArrayPool<int>.Shared.Rent(count);
         Convolution.ForwardReluMaxPool(g, pool, batch, inChannels, outChannels, input.AsReadOnlySpan(), weight.AsReadOnlySpan(),
-            bias is null ? default : bias.AsReadOnlySpan(), y.AsSpan(), indices);
+            bias is null ? default : bias.AsReadOnlySpan(), y.AsSpan(), indices.AsSpan(0, count));
         var inputs = bias is null ? new[] { input, weight } : new Tensor[] { input, weight, bias };
         var (geometry, poolGeometry) = (g, pool);
-        return Graph.Record(y, name + "_relu_max_pool", inputs, grad =>
+        return Graph.RecordWithRelease(y, name + "_relu_max_pool", inputs, grad =>
             Backward(grad, input, geometry, batch, inChannels, outChannels, weight, bias,
                 (geo, x, w, gy, gx, gw, betaW, gb, betaB) => Convolution.BackwardReluMaxPool(geo, poolGeometry, batch, inChannels, outChannels,
-                    x, w, y.AsReadOnlySpan(), indices, gy, gx, gw, betaW, gb, betaB)));
+                    x, w, y.AsReadOnlySpan(), indices.AsSpan(0, count), gy, gx, gw, betaW, gb, betaB)),
+            () => ArrayPool<int>.Shared.Return(indices));
     }
 
     /// <summary>One of the convolution's backward kernels, given the spans <see cref="Backward"/> prepares.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Neurone.Autograd;
 using Neurone.Kernels;
 using Neurone.Tensors;
@@ -14,17 +15,17 @@ internal static class PoolingOp
     public static Tensor Max(Tensor input, in WindowGeometry g, int planes, int[] outShape)
     {
         var y = Tensor.Uninitialized(outShape);
-        bool record = Graph.Needs(input);
-        var indices = GC.AllocateUninitializedArray<int>(y.Count);
-        MaxPool.Forward(g, planes, input.AsReadOnlySpan(), y.AsSpan(), indices);
-        if (!record) return y;
+        // The winners' indices are read only by the backward: rented, and returned when the graph is freed.
+        int count = y.Count;
+        var indices = ArrayPool<int>.Shared.Rent(count);
+        MaxPool.Forward(g, planes, input.AsReadOnlySpan(), y.AsSpan(), indices.AsSpan(0, count));
         var geometry = g;
-        return Graph.Record(y, "max_pool", [input], grad =>
+        return Graph.RecordWithRelease(y, "max_pool", [input], grad =>
         {
             var dx = Tensor.Uninitialized(input.ShapeArray());
-            MaxPool.Backward(geometry, planes, grad.AsReadOnlySpan(), indices, dx.AsSpan());
+            MaxPool.Backward(geometry, planes, grad.AsReadOnlySpan(), indices.AsSpan(0, count), dx.AsSpan());
             return [dx];
-        });
+        }, () => ArrayPool<int>.Shared.Return(indices));
     }
 
     public static Tensor Average(Tensor input, in WindowGeometry g, int planes, int[] outShape, bool adaptive)

@@ -13,6 +13,24 @@ public class BackwardEngineTests
     }
 
     [Fact]
+    public void ABufferOnlyTheBackwardReadsIsReleasedOnceTheGraphIsFreed()
+    {
+        int released = 0;
+        Tensor Op(Tensor x) => Graph.RecordWithRelease(x * 1f, "probe", [x], g => [g * 2f], () => released++);
+        var x = Leaf(1f, 2f);
+        var kept = Op(x).Sum();
+        kept.Backward(retainGraph: true);
+        Assert.Equal(0, released); // the graph is kept: a second pass will need the buffer
+        kept.Backward();
+        Assert.Equal(1, released);
+        Assert.Equal(new float[] { 4, 4 }, x.Grad!.ToArray());
+        Assert.Throws<InvalidOperationException>(() => kept.Backward());
+        Assert.Equal(1, released);
+        using (GradMode.NoGrad()) Op(x);
+        Assert.Equal(2, released); // nothing recorded: released at once
+    }
+
+    [Fact]
     public void GradientsOfAReusedTensorAreSummed()
     {
         var x = Leaf(2f, 3f);
