@@ -42,6 +42,7 @@ public static unsafe class Im2Col
     /// <summary>As the public Pack, with the column matrix's rows <paramref name="rowStride"/> apart (several images side by side).</summary>
     internal static void Pack(in WindowGeometry g, int channels, float* image, float* columns, int rowStride)
     {
+        if (IsNarrowValid(g)) { PackNarrow(g, channels, image, columns, rowStride); return; }
         int oh = g.OutHeight, ow = g.OutWidth, w = g.Width, sw = g.StrideW;
         float* dst = columns;
         for (int c = 0; c < channels; c++)
@@ -75,6 +76,7 @@ public static unsafe class Im2Col
     /// <summary>As the public Unpack, with the column matrix's rows <paramref name="rowStride"/> apart.</summary>
     internal static void Unpack(in WindowGeometry g, int channels, float* columns, float* image, int rowStride)
     {
+        if (IsNarrowValid(g)) { UnpackNarrow(g, channels, columns, image, rowStride); return; }
         int oh = g.OutHeight, ow = g.OutWidth, w = g.Width, sw = g.StrideW;
         new Span<float>(image, channels * g.InPlane).Clear();
         float* src = columns;
@@ -102,20 +104,88 @@ public static unsafe class Im2Col
         }
     }
 
+    /// <summary>
+    /// Stride 1, no padding, no dilation, and input rows of at most one AVX-512 vector (LeNet's and the CIFAR
+    /// net's inner layers): every row of the image and of the column matrix is one masked vector move, so
+    /// there is no per-row setup and nothing to zero.
+    /// </summary>
+    static bool IsNarrowValid(in WindowGeometry g) => Avx512F.IsSupported && g.Width <= 16
+        && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0 && g.DilationH == 1 && g.DilationW == 1;
+
+    static void PackNarrow(in WindowGeometry g, int channels, float* image, float* columns, int rowStride)
+    {
+        int oh = g.OutHeight, ow = g.OutWidth, w = g.Width;
+        var rowMask = TailMask512(ow);
+        float* dst = columns;
+        for (int c = 0; c < channels; c++)
+        {
+            float* plane = image + (nint)c * g.InPlane;
+            for (int ki = 0; ki < g.KernelH; ki++)
+                for (int kj = 0; kj < g.KernelW; kj++, dst += rowStride)
+                {
+                    float* s = plane + ki * w + kj;
+                    for (int y = 0; y < oh; y++)
+                        Avx512F.MaskStore(dst + y * ow, rowMask, Avx512F.MaskLoad(s + y * w, rowMask, Vector512<float>.Zero));
+                }
+        }
+    }
+
+    /// <summary>
+    /// col2im as a gather: each input row sums its kH·kW contributions in a register (each one masked load of a
+    /// column-matrix row, shifted into place by loading from kj floats before it) and is stored once. Adding
+    /// the shifted rows into memory one by one would stall on every store it reads back.
+    /// </summary>
+    static void UnpackNarrow(in WindowGeometry g, int channels, float* columns, float* image, int rowStride)
+    {
+        int oh = g.OutHeight, ow = g.OutWidth, w = g.Width, kh = g.KernelH, kw = g.KernelW;
+        var inputMask = TailMask512(w);
+        var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        Span<Vector512<float>> shiftMasks = stackalloc Vector512<float>[kw];
+        for (int kj = 0; kj < kw; kj++)
+            shiftMasks[kj] = (Vector512.GreaterThanOrEqual(lane, Vector512.Create(kj)) & Vector512.LessThan(lane, Vector512.Create(kj + ow))).AsSingle();
+        for (int c = 0; c < channels; c++)
+        {
+            float* plane = image + (nint)c * g.InPlane;
+            float* channelRows = columns + (nint)c * kh * kw * rowStride;
+            for (int iy = 0; iy < g.Height; iy++)
+            {
+                var sum = Vector512<float>.Zero;
+                for (int ki = Math.Max(0, iy - oh + 1); ki < kh && ki <= iy; ki++)
+                {
+                    float* row = channelRows + (nint)ki * kw * rowStride + (iy - ki) * ow;
+                    for (int kj = 0; kj < kw; kj++)
+                        sum += Avx512F.MaskLoad(row + (nint)kj * rowStride - kj, shiftMasks[kj], Vector512<float>.Zero);
+                }
+                Avx512F.MaskStore(plane + iy * w, inputMask, sum);
+            }
+        }
+    }
+
     // Image rows are short (LeNet: 11 to 26 floats), so a library copy's call costs more than the copy:
-    // whole vectors, then the tail under a mask.
+    // whole vectors, then the tail under a mask (AVX-512's masked moves are single fast instructions and
+    // never touch the lanes left out, so the tail cannot read or write past the row).
 
     /// <summary>d[0..n) = s[0..n).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Copy(float* s, float* d, int n)
     {
         int x = 0;
+        if (Avx512F.IsSupported)
+        {
+            for (; x <= n - 16; x += 16) Avx512F.Store(d + x, Avx512F.LoadVector512(s + x));
+            if (x < n)
+            {
+                var mask = TailMask512(n - x);
+                Avx512F.MaskStore(d + x, mask, Avx512F.MaskLoad(s + x, mask, Vector512<float>.Zero));
+            }
+            return;
+        }
         if (Avx.IsSupported)
         {
             for (; x <= n - 8; x += 8) Avx.Store(d + x, Avx.LoadVector256(s + x));
             if (x < n)
             {
-                var mask = TailMask(n - x);
+                var mask = TailMask256(n - x);
                 Avx.MaskStore(d + x, mask, Avx.MaskLoad(s + x, mask));
             }
             return;
@@ -128,12 +198,23 @@ public static unsafe class Im2Col
     static void Add(float* s, float* d, int n)
     {
         int x = 0;
+        if (Avx512F.IsSupported)
+        {
+            for (; x <= n - 16; x += 16) Avx512F.Store(d + x, Avx512F.Add(Avx512F.LoadVector512(d + x), Avx512F.LoadVector512(s + x)));
+            if (x < n)
+            {
+                var mask = TailMask512(n - x);
+                var zero = Vector512<float>.Zero;
+                Avx512F.MaskStore(d + x, mask, Avx512F.Add(Avx512F.MaskLoad(d + x, mask, zero), Avx512F.MaskLoad(s + x, mask, zero)));
+            }
+            return;
+        }
         if (Avx.IsSupported)
         {
             for (; x <= n - 8; x += 8) Avx.Store(d + x, Avx.Add(Avx.LoadVector256(d + x), Avx.LoadVector256(s + x)));
             if (x < n)
             {
-                var mask = TailMask(n - x);
+                var mask = TailMask256(n - x);
                 Avx.MaskStore(d + x, mask, Avx.Add(Avx.MaskLoad(d + x, mask), Avx.MaskLoad(s + x, mask)));
             }
             return;
@@ -141,8 +222,13 @@ public static unsafe class Im2Col
         for (; x < n; x++) d[x] += s[x];
     }
 
+    /// <summary>The first <paramref name="count"/> (1..15) lanes selected.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<float> TailMask512(int count) =>
+        Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(count)).AsSingle();
+
     /// <summary>The first <paramref name="count"/> (1..7) lanes selected (sign bit set), for AVX masked loads and stores.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> TailMask(int count) =>
+    static Vector256<float> TailMask256(int count) =>
         Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
 }

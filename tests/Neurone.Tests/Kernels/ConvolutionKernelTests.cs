@@ -45,6 +45,8 @@ public class ConvolutionKernelTests
         { 1, 17, 1, 1, 0, 1, 4, 3 },   // pointwise
         { 6, 6, 5, 3, 2, 1, 2, 7 },
         { 3, 3, 3, 1, 1, 1, 1, 1 },
+        { 4, 16, 3, 1, 0, 1, 2, 3 },    // the widest row the one-vector im2col path takes
+        { 4, 17, 3, 1, 0, 1, 2, 3 },    // one wider: the general path
         { 11, 13, 4, 3, 1, 2, 3, 33 },
     };
 
@@ -78,11 +80,13 @@ public class ConvolutionKernelTests
         for (int i = 0; i < y.Length; i++) Assert.Equal(expected[i], y[i], 1e-4f);
     }
 
-    [Fact]
-    public void Col2ImIsTheAdjointOfIm2Col()
+    [Theory]
+    [InlineData(8, 2, 1, 2)]   // strided, padded, dilated: the general path
+    [InlineData(13, 1, 0, 1)]  // rows of one vector: the masked-move path
+    public void Col2ImIsTheAdjointOfIm2Col(int width, int stride, int pad, int dilation)
     {
         // <im2col(x), c> = <x, col2im(c)> for every x and c: the backward is the exact transpose.
-        var g = WindowGeometry.Create("test", 7, 8, 3, 3, 2, 2, 1, 1, 2, 2);
+        var g = WindowGeometry.Create("test", 7, width, 3, 3, stride, stride, pad, pad, dilation, dilation);
         int channels = 3, rows = channels * g.KernelArea;
         var x = Random(channels * g.InPlane, 6);
         var c = Random(rows * g.OutPlane, 7);
