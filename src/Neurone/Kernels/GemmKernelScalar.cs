@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using System.Runtime.CompilerServices;
 
 namespace Neurone.Kernels;
@@ -48,9 +50,30 @@ internal readonly struct GemmKernelScalar : IGemmKernel
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static unsafe void StoreEdge(float* t, int ldt, float* c, nint ldc, float alpha, float beta, int mr, int nr)
     {
+        if (Avx512F.IsSupported) { StoreEdge512(t, ldt, c, ldc, alpha, beta, mr, nr); return; }
         for (int i = 0; i < mr; i++, t += ldt, c += ldc)
             for (int j = 0; j < nr; j++)
                 c[j] = Update(c + j, t[j], alpha, beta);
+    }
+
+    /// <summary>
+    /// The same update a vector row at a time, the ragged end under a mask (masked-off lanes of C are neither
+    /// read nor written). Edge tiles are common in convolutions (64 output channels = 5 tiles of 12 + 4), where
+    /// the scalar loop cost as much as a quarter of the kernel's time.
+    /// </summary>
+    static unsafe void StoreEdge512(float* t, int ldt, float* c, nint ldc, float alpha, float beta, int mr, int nr)
+    {
+        var va = Vector512.Create(alpha);
+        var vb = Vector512.Create(beta);
+        var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        for (int i = 0; i < mr; i++, t += ldt, c += ldc)
+            for (int j = 0; j < nr; j += 16)
+            {
+                var mask = Vector512.LessThan(lane, Vector512.Create(nr - j)).AsSingle();
+                var x = Avx512F.MaskLoad(t + j, mask, Vector512<float>.Zero);
+                var y = beta == 0 ? x * va : Vector512.FusedMultiplyAdd(x, va, Avx512F.MaskLoad(c + j, mask, Vector512<float>.Zero) * vb);
+                Avx512F.MaskStore(c + j, mask, y);
+            }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
