@@ -89,7 +89,13 @@ public partial class Tensor
     public Tensor Square()
     {
         var y = Map(this, static (x, d) => TensorPrimitives.Multiply(x, x, d));
-        return Graph.Record(y, "square", [this], g => [g * this * 2f]);
+        // (x + x)·g in one pass: the same bits as g·x·2 (doubling is exact), without two temporaries.
+        return Graph.Record(y, "square", [this], g =>
+        {
+            var d = Uninitialized(shape);
+            TensorPrimitives.AddMultiply(AsReadOnlySpan(), AsReadOnlySpan(), g.AsReadOnlySpan(), d.AsSpan());
+            return [d];
+        });
     }
 
     /// <summary>xᵖ for a scalar exponent.</summary>
