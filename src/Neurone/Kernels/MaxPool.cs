@@ -12,9 +12,9 @@ namespace Neurone.Kernels;
 /// </summary>
 /// <remarks>
 /// The 1×2 / 2×2 / k×2 windows with horizontal stride 2 (every CNN here) take a vector path: per output row,
-/// each window row is loaded as whole vectors, adjacent pairs are compared by swapping lanes, rows are
-/// combined in order, and the even lanes are compacted to the outputs — the same comparisons in the same order
-/// as the scalar scan, so all paths give identical values and indices. Planes are split over the kernel
+/// each window row's inputs are split into even and odd columns by lane permutes, the pairs compared, rows
+/// combined in order — the same comparisons in the same order as the scalar scan, so all paths give identical
+/// values and indices. Ragged row ends are read and written under masks. Planes are split over the kernel
 /// workers; outputs are independent, so the split never changes results.
 /// </remarks>
 public static unsafe class MaxPool
@@ -101,7 +101,7 @@ public static unsafe class MaxPool
     internal static void ForwardPlane(in WindowGeometry g, float* x, float* y, int* idx, SimdLevel level)
     {
         bool pairs = level != SimdLevel.Scalar && g.KernelW == 2 && g.StrideW == 2 && g.PadW == 0 && g.DilationW == 1 && g.PadH == 0;
-        if (pairs && level == SimdLevel.Vector512 && g.OutWidth >= 8) Pairs512(g, x, y, idx);
+        if (pairs && level == SimdLevel.Vector512) Pairs512(g, x, y, idx);
         else if (pairs && g.OutWidth >= 4) Pairs256(g, x, y, idx);
         else ScanPlane(g, x, y, idx);
     }
@@ -136,60 +136,67 @@ public static unsafe class MaxPool
         }
     }
 
-    // Lane i ↔ lane i^1: brings each pair's right element under its left one.
-    static readonly Vector512<int> Swap512 = Vector512.Create(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
-    static readonly Vector512<int> Even512 = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 0, 0, 0, 0, 0, 0, 0, 0);
-    static readonly Vector256<int> Swap256 = Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6);
-    static readonly Vector256<int> Even256 = Vector256.Create(0, 2, 4, 6, 0, 0, 0, 0);
-
     // The lane permutes as single instructions: Vector512.Shuffle with indices from a field is not
     // recognised as constant and falls back to a slow element-by-element loop.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector512<float> Permute(Vector512<float> v, Vector512<int> indices) =>
-        Avx512F.IsSupported ? Avx512F.PermuteVar16x32(v, indices) : Vector512.Shuffle(v, indices);
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector256<float> Permute(Vector256<float> v, Vector256<int> indices) =>
         Avx2.IsSupported ? Avx2.PermuteVar8x32(v, indices) : Vector256.Shuffle(v, indices);
 
     /// <summary>
-    /// Vector path, a vector of outputs at a time; a row whose width is not a multiple of the vector ends with
-    /// one vector that overlaps the previous one (recomputing a few outputs is cheaper than a scalar tail).
-    /// Needs at least one vector of outputs per row.
+    /// AVX-512 path, 16 outputs at a time: each window row's 32 inputs are split into even and odd columns
+    /// with two-source permutes, so a pair comparison gives 16 outputs at once; a ragged end (LeNet's rows of 13
+    /// and 5 outputs) is read and written under masks, never past the row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Pairs512(in WindowGeometry g, float* x, float* y, int* idx)
     {
-        const int Outs = 8;
         int width = g.Width;
         var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        for (int oh = 0; oh < g.OutHeight; oh++)
+        // Two-source permutes that pull the even and the odd elements of 32 inputs (two vectors) into one
+        // vector each. Locals, not static fields: a static read in this loop costs a helper call, and the call
+        // makes the JIT spill every vector register around it.
+        var evens = lane + lane;
+        var odds = evens + Vector512<int>.One;
+        for (int ow = 0; ow < g.OutWidth; ow += 16)
         {
-            int h0 = oh * g.StrideH;
-            for (int start = 0; start < g.OutWidth; start += Outs)
+            int outs = Math.Min(16, g.OutWidth - ow), ins = 2 * outs;
+            var loMask = Vector512.LessThan(lane, Vector512.Create(ins)).AsSingle();
+            var hiMask = Vector512.LessThan(lane, Vector512.Create(ins - 16)).AsSingle();
+            var outMask = Vector512.LessThan(lane, Vector512.Create(outs)).AsSingle();
+            var column = Vector512.Create(2 * ow) + lane + lane;
+            for (int oh = 0; oh < g.OutHeight; oh++)
             {
-                int ow = Math.Min(start, g.OutWidth - Outs);
-                Vector512<float> best = default;
-                Vector512<int> at = default;
-                for (int ki = 0; ki < g.KernelH; ki++)
+                int h0 = oh * g.StrideH;
+                var (best, at) = RowPairs512(x, h0 * width, 2 * ow, loMask, hiMask, evens, odds, column);
+                for (int ki = 1; ki < g.KernelH; ki++)
                 {
-                    int rowStart = (h0 + ki * g.DilationH) * width + 2 * ow;
-                    var v = Vector512.Load(x + rowStart);
-                    var right = Permute(v, Swap512);
-                    // Within the row: the right element wins only when greater or NaN (first maximum wins).
-                    var takeRight = Vector512.GreaterThan(right, v) | ~Vector512.Equals(right, right);
-                    var rowBest = Vector512.ConditionalSelect(takeRight, right, v);
-                    var rowAt = Vector512.Create(rowStart) + lane + (takeRight.AsInt32() & Vector512<int>.One);
-                    if (ki == 0) { best = rowBest; at = rowAt; continue; }
-                    var takeRow = (Vector512.GreaterThan(rowBest, best) | ~Vector512.Equals(rowBest, rowBest)).AsInt32();
-                    best = Vector512.ConditionalSelect(takeRow.AsSingle(), rowBest, best);
-                    at = Vector512.ConditionalSelect(takeRow, rowAt, at);
+                    var (rowBest, rowAt) = RowPairs512(x, (h0 + ki * g.DilationH) * width, 2 * ow, loMask, hiMask, evens, odds, column);
+                    // A later row wins only when greater or NaN (first maximum wins).
+                    var takeRow = Vector512.GreaterThan(rowBest, best) | ~Vector512.Equals(rowBest, rowBest);
+                    best = Vector512.ConditionalSelect(takeRow, rowBest, best);
+                    at = Vector512.ConditionalSelect(takeRow.AsInt32(), rowAt, at);
                 }
                 int o = oh * g.OutWidth + ow;
-                Permute(best, Even512).GetLower().Store(y + o);
-                Permute(at.AsSingle(), Even512).AsInt32().GetLower().Store(idx + o);
+                Avx512F.MaskStore(y + o, outMask, best);
+                Avx512F.MaskStore(idx + o, outMask.AsInt32(), at);
             }
         }
+    }
+
+    /// <summary>The best of each adjacent pair in one window row (16 pairs), with the winners' indices in the plane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static (Vector512<float> Best, Vector512<int> At) RowPairs512(float* x, int rowStart, int first,
+        Vector512<float> loMask, Vector512<float> hiMask, Vector512<int> evens, Vector512<int> odds, Vector512<int> column)
+    {
+        float* row = x + rowStart + first;
+        var v0 = Avx512F.MaskLoad(row, loMask, Vector512<float>.Zero);
+        var v1 = Avx512F.MaskLoad(row + 16, hiMask, Vector512<float>.Zero);
+        var left = Avx512F.PermuteVar16x32x2(v0, evens, v1);
+        var right = Avx512F.PermuteVar16x32x2(v0, odds, v1);
+        // The right element wins only when greater or NaN (first maximum wins).
+        var takeRight = Vector512.GreaterThan(right, left) | ~Vector512.Equals(right, right);
+        return (Vector512.ConditionalSelect(takeRight, right, left),
+            Vector512.Create(rowStart) + column + (takeRight.AsInt32() & Vector512<int>.One));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -198,6 +205,10 @@ public static unsafe class MaxPool
         const int Outs = 4;
         int width = g.Width;
         var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        // Lane i ↔ lane i^1 brings each pair's right element under its left one; then the even lanes are kept.
+        // Locals, not static fields (see Pairs512).
+        var swap = Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6);
+        var even = Vector256.Create(0, 2, 4, 6, 0, 0, 0, 0);
         for (int oh = 0; oh < g.OutHeight; oh++)
         {
             int h0 = oh * g.StrideH;
@@ -210,7 +221,7 @@ public static unsafe class MaxPool
                 {
                     int rowStart = (h0 + ki * g.DilationH) * width + 2 * ow;
                     var v = Vector256.Load(x + rowStart);
-                    var right = Permute(v, Swap256);
+                    var right = Permute(v, swap);
                     var takeRight = Vector256.GreaterThan(right, v) | ~Vector256.Equals(right, right);
                     var rowBest = Vector256.ConditionalSelect(takeRight, right, v);
                     var rowAt = Vector256.Create(rowStart) + lane + (takeRight.AsInt32() & Vector256<int>.One);
@@ -220,8 +231,8 @@ public static unsafe class MaxPool
                     at = Vector256.ConditionalSelect(takeRow, rowAt, at);
                 }
                 int o = oh * g.OutWidth + ow;
-                Permute(best, Even256).GetLower().Store(y + o);
-                Permute(at.AsSingle(), Even256).AsInt32().GetLower().Store(idx + o);
+                Permute(best, even).GetLower().Store(y + o);
+                Permute(at.AsSingle(), even).AsInt32().GetLower().Store(idx + o);
             }
         }
     }
