@@ -20,6 +20,15 @@ public static unsafe class Convolution
     /// <summary>Chunks the weight gradient is summed in: enough to keep two cores busy when parts differ in speed.</summary>
     const int GradientChunks = 8;
 
+    /// <summary>Output channels a part takes when a small forward is split by channel: one AVX-512 GEMM tile of rows.</summary>
+    const int ChannelsPerPart = 12;
+
+    /// <summary>
+    /// Multiply-adds per image above which a small forward is split by channel. Lower than a threaded GEMM's
+    /// threshold, since each part works on its own data (LeNet's first layer at batch 1 qualifies).
+    /// </summary>
+    const long ChannelSplitWork = 1L << 16;
+
     /// <summary>Columns a group of images should fill in one GEMM, and the most images a group takes.</summary>
     const int GroupColumns = 512, MaxGroup = 16;
 
@@ -163,7 +172,7 @@ public static unsafe class Convolution
         [ThreadStatic] static float[]? columnScratch, gradColumnScratch, planeScratch, pooledGradScratch;
 
         WindowGeometry g, pool;
-        int batch, channels, outChannels, rows, parts, gemmThreads;
+        int batch, channels, outChannels, rows, parts, gemmThreads, channelParts;
         bool backward, relu, pooling;
         float* x, w, b, y, gy, gx, gw, gb, reluOut;
         int* poolIdx;
@@ -209,11 +218,25 @@ public static unsafe class Convolution
             try
             {
                 if (batch == 0) { FinishGradients(); return; }
-                // Fewer images than threads: images in turn, each GEMM threaded. Otherwise images in parallel.
                 long work = (long)outChannels * rows * g.OutPlane;
-                gemmThreads = parts >= Parallelism.Threads || work < Gemm.ParallelWork ? 1 : Parallelism.Threads;
-                WorkerPool.Run(this, gemmThreads > 1 ? 1 : parts);
-                if (gemmThreads > 1) for (int p = 1; p < parts; p++) Execute(p);
+                bool small = parts < Parallelism.Threads && work >= Gemm.ParallelWork;
+                channelParts = 1;
+                gemmThreads = 1;
+                if (parts < Parallelism.Threads && work >= ChannelSplitWork && !backward && outChannels >= 2 * ChannelsPerPart)
+                {
+                    // Fewer images than threads, forward: the output channels are split instead. Each part lowers
+                    // the images itself (cheap) rather than reading columns another core just wrote (at LeNet's
+                    // batch 1 that transfer cost as much as half the product), and pools its own channels.
+                    channelParts = Math.Min(Parallelism.Threads, outChannels / ChannelsPerPart);
+                    WorkerPool.Run(this, channelParts);
+                }
+                else if (small)
+                {
+                    // Fewer images than threads, backward: images in turn, each GEMM threaded.
+                    gemmThreads = Parallelism.Threads;
+                    for (int p = 0; p < parts; p++) Execute(p);
+                }
+                else WorkerPool.Run(this, parts); // images in parallel
                 FinishGradients();
             }
             finally
@@ -225,9 +248,18 @@ public static unsafe class Convolution
 
         public void Execute(int part)
         {
+            if (channelParts > 1)
+            {
+                // Whole GEMM tiles of channels per part, so the split never changes which tile a channel is in.
+                int tiles = (outChannels + ChannelsPerPart - 1) / ChannelsPerPart;
+                int o0 = Math.Min(outChannels, part * tiles / channelParts * ChannelsPerPart);
+                int o1 = Math.Min(outChannels, (part + 1) * tiles / channelParts * ChannelsPerPart);
+                ForwardImages(0, batch, o0, o1);
+                return;
+            }
             int first = (int)((long)part * batch / parts), last = (int)((long)(part + 1) * batch / parts);
             if (backward) BackwardImages(part, first, last);
-            else ForwardImages(first, last);
+            else ForwardImages(first, last, 0, outChannels);
         }
 
         static float* Scratch(ref float[]? buffer, int size)
@@ -244,10 +276,11 @@ public static unsafe class Convolution
         /// </summary>
         int GroupSize() => g.IsPointwise ? 1 : Math.Clamp(GroupColumns / g.OutPlane, 1, MaxGroup);
 
-        void ForwardImages(int first, int last)
+        /// <summary>Images [first, last), output channels [o0, o1).</summary>
+        void ForwardImages(int first, int last, int o0, int o1)
         {
             int p = g.OutPlane, inImage = channels * g.InPlane, outImage = outChannels * p, group = GroupSize();
-            int pooledPlane = pool.OutPlane, pooledImage = outChannels * pooledPlane;
+            int pooledPlane = pool.OutPlane, pooledImage = outChannels * pooledPlane, m = o1 - o0;
             bool pointwise = g.IsPointwise;
             float* cols = pointwise ? null : Scratch(ref columnScratch, rows * p * group);
             float* convolved = pooling || group > 1 ? Scratch(ref planeScratch, outImage * group) : null;
@@ -262,33 +295,33 @@ public static unsafe class Convolution
                 float beta = 0f;
                 if (b != null)
                 {
-                    for (int o = 0; o < outChannels; o++) new Span<float>(target + (nint)o * ld, ld).Fill(b[o]);
+                    for (int o = o0; o < o1; o++) new Span<float>(target + (nint)o * ld, ld).Fill(b[o]);
                     beta = 1f;
                 }
-                Gemm.Multiply(false, false, outChannels, ld, rows, 1f,
-                    new ReadOnlySpan<float>(w, outChannels * rows), rows,
+                Gemm.Multiply(false, false, m, ld, rows, 1f,
+                    new ReadOnlySpan<float>(w + (nint)o0 * rows, m * rows), rows,
                     new ReadOnlySpan<float>(pointwise ? x + (nint)n0 * inImage : cols, rows * ld), ld, beta,
-                    new Span<float>(target, outChannels * ld), ld, Simd.Best, gemmThreads);
+                    new Span<float>(target + (nint)o0 * ld, m * ld), ld, Simd.Best, gemmThreads);
                 for (int i = 0; i < count; i++)
                 {
                     int n = n0 + i;
                     if (pooling)
                     {
-                        float* pooled = y + (nint)n * pooledImage;
-                        int* winners = poolIdx + (nint)n * pooledImage;
-                        for (int o = 0; o < outChannels; o++)
-                            MaxPool.ForwardPlane(pool, target + (nint)o * ld + i * p, pooled + o * pooledPlane, winners + o * pooledPlane, Simd.Best);
+                        float* pooled = y + (nint)n * pooledImage + o0 * pooledPlane;
+                        int* winners = poolIdx + (nint)n * pooledImage + o0 * pooledPlane;
+                        for (int o = 0; o < m; o++)
+                            MaxPool.ForwardPlane(pool, target + (nint)(o0 + o) * ld + i * p, pooled + o * pooledPlane, winners + o * pooledPlane, Simd.Best);
                         // The ReLU after the pooling: a quarter of the work, the same values.
-                        var span = new Span<float>(pooled, pooledImage);
+                        var span = new Span<float>(pooled, m * pooledPlane);
                         TensorPrimitives.Max(span, 0f, span);
                         continue;
                     }
                     float* yn = y + (nint)n * outImage;
-                    for (int o = 0; o < outChannels && !inPlace; o++)
+                    for (int o = o0; o < o1 && !inPlace; o++)
                         new ReadOnlySpan<float>(target + (nint)o * ld + i * p, p).CopyTo(new Span<float>(yn + o * p, p));
                     if (relu)
                     {
-                        var span = new Span<float>(yn, outImage);
+                        var span = new Span<float>(yn + o0 * p, m * p);
                         TensorPrimitives.Max(span, 0f, span);
                     }
                 }

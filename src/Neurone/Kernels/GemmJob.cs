@@ -88,8 +88,9 @@ internal sealed unsafe class GemmJob : IParallelWork
             x = GemmBuffers.Current.X(k);
             for (int p = 0; p < k; p++) x[p] = xs[p * incx];
         }
-        // Parts own whole 128-output chunks, so the rows layout's vector/scalar boundary never moves.
-        panelSize = 128;
+        // Parts own whole chunks of outputs: 128 in the rows layout, so its vector/scalar boundary never moves;
+        // 16 in the dots layout, whose outputs are independent (a layer of 128 outputs splits over two cores).
+        panelSize = rows ? 128 : 16;
         panels = (outputs + panelSize - 1) / panelSize;
         Parts = Math.Max(1, Math.Min(threads, panels));
     }

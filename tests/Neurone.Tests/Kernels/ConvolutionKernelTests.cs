@@ -131,6 +131,44 @@ public class ConvolutionKernelTests
     }
 
     [Fact]
+    public void ForwardOfFewImagesSplitByChannelIsBitIdenticalForAnyThreadCount()
+    {
+        // Fewer images than threads: the output channels are split between the threads (40 = 3 tiles + 4).
+        var g = WindowGeometry.Create("test", 16, 16, 3, 3, 1, 1, 0, 0, 1, 1);
+        var pool = WindowGeometry.Create("pool", 14, 14, 2, 2, 2, 2, 0, 0, 1, 1);
+        int c = 3, o = 40;
+        var w = Random(o * c * 9, 11);
+        var b = Random(o, 12);
+        foreach (int batch in new[] { 1, 2 })
+        {
+            var x = Random(batch * c * g.InPlane, 13);
+            (float[], float[], int[]) Run(int threads)
+            {
+                int saved = Parallelism.Threads;
+                Parallelism.Threads = threads;
+                try
+                {
+                    var y = new float[batch * o * g.OutPlane];
+                    Convolution.Forward(g, batch, c, o, x, w, b, y, relu: true);
+                    var pooled = new float[batch * o * pool.OutPlane];
+                    var idx = new int[pooled.Length];
+                    Convolution.ForwardReluMaxPool(g, pool, batch, c, o, x, w, b, pooled, idx);
+                    return (y, pooled, idx);
+                }
+                finally { Parallelism.Threads = saved; }
+            }
+            var one = Run(1);
+            foreach (int t in new[] { 2, 3 })
+            {
+                var other = Run(t);
+                Assert.Equal(one.Item1, other.Item1);
+                Assert.Equal(one.Item2, other.Item2);
+                Assert.Equal(one.Item3, other.Item3);
+            }
+        }
+    }
+
+    [Fact]
     public void BackwardAccumulatesWithBetaOne()
     {
         var g = WindowGeometry.Create("test", 5, 5, 3, 3, 1, 1, 0, 0, 1, 1);
