@@ -281,27 +281,19 @@ public static unsafe class Convolution
         {
             int p = g.OutPlane, inImage = channels * g.InPlane, outImage = outChannels * p, group = GroupSize();
             int pooledPlane = pool.OutPlane, pooledImage = outChannels * pooledPlane, m = o1 - o0;
-            bool pointwise = g.IsPointwise;
-            float* cols = pointwise ? null : Scratch(ref columnScratch, rows * p * group);
+            bool pointwise = g.IsPointwise, direct = DirectConvolution.Applies(g, rows);
+            float* cols = pointwise || direct ? null : Scratch(ref columnScratch, rows * p * group);
             float* convolved = pooling || group > 1 ? Scratch(ref planeScratch, outImage * group) : null;
             for (int n0 = first; n0 < last; n0 += group)
             {
                 int count = Math.Min(group, last - n0), ld = count * p;
-                for (int i = 0; i < count; i++)
-                    if (!pointwise) Im2Col.Pack(g, channels, x + (nint)(n0 + i) * inImage, cols + i * p, ld);
                 // One image without pooling is written in place; otherwise into the group's scratch.
                 bool inPlace = convolved == null;
                 float* target = inPlace ? y + (nint)n0 * outImage : convolved;
-                float beta = 0f;
-                if (b != null)
-                {
-                    for (int o = o0; o < o1; o++) new Span<float>(target + (nint)o * ld, ld).Fill(b[o]);
-                    beta = 1f;
-                }
-                Gemm.Multiply(false, false, m, ld, rows, 1f,
-                    new ReadOnlySpan<float>(w + (nint)o0 * rows, m * rows), rows,
-                    new ReadOnlySpan<float>(pointwise ? x + (nint)n0 * inImage : cols, rows * ld), ld, beta,
-                    new Span<float>(target + (nint)o0 * ld, m * ld), ld, Simd.Best, gemmThreads);
+                if (direct)
+                    for (int i = 0; i < count; i++)
+                        DirectConvolution.Forward(g, channels, x + (nint)(n0 + i) * inImage, w, b, o0, o1, target + i * p, ld);
+                else ForwardProduct(n0, count, ld, o0, o1, cols, target);
                 for (int i = 0; i < count; i++)
                 {
                     int n = n0 + i;
@@ -326,6 +318,25 @@ public static unsafe class Convolution
                     }
                 }
             }
+        }
+
+        /// <summary>The convolution of <paramref name="count"/> images as im2col and one GEMM, into rows <paramref name="ld"/> apart.</summary>
+        void ForwardProduct(int n0, int count, int ld, int o0, int o1, float* cols, float* target)
+        {
+            int p = g.OutPlane, inImage = channels * g.InPlane, m = o1 - o0;
+            bool pointwise = g.IsPointwise;
+            for (int i = 0; i < count; i++)
+                if (!pointwise) Im2Col.Pack(g, channels, x + (nint)(n0 + i) * inImage, cols + i * p, ld);
+            float beta = 0f;
+            if (b != null)
+            {
+                for (int o = o0; o < o1; o++) new Span<float>(target + (nint)o * ld, ld).Fill(b[o]);
+                beta = 1f;
+            }
+            Gemm.Multiply(false, false, m, ld, rows, 1f,
+                new ReadOnlySpan<float>(w + (nint)o0 * rows, m * rows), rows,
+                new ReadOnlySpan<float>(pointwise ? x + (nint)n0 * inImage : cols, rows * ld), ld, beta,
+                new Span<float>(target + (nint)o0 * ld, m * ld), ld, Simd.Best, gemmThreads);
         }
 
         /// <summary>

@@ -168,6 +168,32 @@ public class ConvolutionKernelTests
         }
     }
 
+    [Theory]
+    // h, w, k, in channels, out channels: LeNet's and the CIFAR net's first layers, a row of only a tail
+    // (5 wide), 32 taps (the most the direct path takes), out channels not a multiple of its block of 8.
+    [InlineData(28, 28, 3, 1, 32)]
+    [InlineData(32, 32, 3, 3, 32)]
+    [InlineData(7, 7, 3, 1, 13)]
+    [InlineData(9, 20, 4, 2, 9)]
+    [InlineData(6, 5, 2, 3, 1)]
+    public void DirectForwardGivesTheSameBitsAsIm2ColAndGemm(int h, int w, int k, int c, int o)
+    {
+        var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
+        int rows = c * k * k, p = g.OutPlane;
+        Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || DirectConvolution.Applies(g, rows));
+        var x = Random(c * g.InPlane, 21);
+        var wt = Random(o * rows, 22);
+        var b = Random(o, 23);
+        var y = new float[o * p];
+        Convolution.Forward(g, 1, c, o, x, wt, b, y);
+        var cols = new float[rows * p];
+        Im2Col.Pack(g, c, x, cols);
+        var expected = new float[o * p];
+        for (int i = 0; i < o; i++) expected.AsSpan(i * p, p).Fill(b[i]);
+        Gemm.Multiply(false, false, o, p, rows, 1f, wt, rows, cols, p, 1f, expected, p);
+        Assert.Equal(expected, y);
+    }
+
     [Fact]
     public void BackwardAccumulatesWithBetaOne()
     {
