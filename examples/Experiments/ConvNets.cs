@@ -64,11 +64,11 @@ public sealed class MnistLeNetExperiment : Experiment
             new Conv2d(32, 64, 3, rng: rng), new ReLU(), new MaxPool2d(2),
             new Flatten(), new Linear(1600, 128, rng: rng), new ReLU(), new Linear(128, 10, rng: rng));
         int epochs = context.Smoke ? 1 : 3;
-        var optimizer = new Adam(model.Parameters(), lr: 1e-3);
+        var optimizer = new Adam(model.Parameters(), lr: 2e-3);
         var (accuracy, perEpoch, _) = ConvRun.Train(context, model, optimizer, new CosineAnnealingLR(optimizer, tMax: epochs),
             data.Train, data.Test, [1, 28, 28], epochs, 64, rng);
         var weights = ImageGrid.Weights(((Conv2d)model[0]).Weight, scale: 6);
         PngWriter.Write(context.File("conv1-filters.png"), weights);
-        return [data.Source, $"test accuracy {accuracy:P2} after {epochs} epochs (Adam 1e-3, cosine, batch 64), {perEpoch:F1} s per epoch with evaluation"];
+        return [data.Source, $"test accuracy {accuracy:P2} after {epochs} epochs (Adam 2e-3, cosine, batch 64), {perEpoch:F1} s per epoch with evaluation"];
     }
 }
