@@ -17,6 +17,15 @@ public readonly record struct WindowGeometry(
     /// </summary>
     public static WindowGeometry Create(string layer, int height, int width, int kernelH, int kernelW, int strideH, int strideW,
         int padH, int padW, int dilationH, int dilationW)
+        => Create(() => layer, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW);
+
+    /// <summary>
+    /// As <see cref="Create(string, int, int, int, int, int, int, int, int, int, int)"/>, with the layer's name
+    /// built only for an error: layers call this on every forward pass, and formatting their description and
+    /// the input's shape each time cost more than a small convolution.
+    /// </summary>
+    public static WindowGeometry Create(Func<string> layer, int height, int width, int kernelH, int kernelW, int strideH, int strideW,
+        int padH, int padW, int dilationH, int dilationW)
     {
         int outH = OutputSize(layer, "height", height, kernelH, strideH, padH, padH, dilationH);
         int outW = OutputSize(layer, "width", width, kernelW, strideW, padW, padW, dilationW);
@@ -28,6 +37,10 @@ public readonly record struct WindowGeometry(
     /// so the output has the input's size.
     /// </summary>
     public static WindowGeometry Same(string layer, int height, int width, int kernelH, int kernelW, int dilationH, int dilationW)
+        => Same(() => layer, height, width, kernelH, kernelW, dilationH, dilationW);
+
+    /// <summary>As <see cref="Same(string, int, int, int, int, int, int)"/>, with the layer's name built only for an error.</summary>
+    public static WindowGeometry Same(Func<string> layer, int height, int width, int kernelH, int kernelW, int dilationH, int dilationW)
     {
         int totalH = dilationH * (kernelH - 1), totalW = dilationW * (kernelW - 1);
         OutputSize(layer, "height", height, kernelH, 1, totalH / 2, totalH - totalH / 2, dilationH);
@@ -35,13 +48,13 @@ public readonly record struct WindowGeometry(
         return new(height, width, kernelH, kernelW, 1, 1, totalH / 2, totalW / 2, dilationH, dilationW, height, width);
     }
 
-    static int OutputSize(string layer, string axis, int size, int kernel, int stride, int padBefore, int padAfter, int dilation)
+    static int OutputSize(Func<string> layer, string axis, int size, int kernel, int stride, int padBefore, int padAfter, int dilation)
     {
-        if (size < 1) throw new ArgumentException($"{layer}: input {axis} is {size}, expected at least 1.");
+        if (size < 1) throw new ArgumentException($"{layer()}: input {axis} is {size}, expected at least 1.");
         int span = dilation * (kernel - 1) + 1;
         int padded = size + padBefore + padAfter;
         if (span > padded)
-            throw new ArgumentException($"{layer}: the window spans {span} along the {axis} (kernel {kernel}, dilation {dilation}) but the padded input {axis} is only {padded} (input {size} + padding {padBefore + padAfter}).");
+            throw new ArgumentException($"{layer()}: the window spans {span} along the {axis} (kernel {kernel}, dilation {dilation}) but the padded input {axis} is only {padded} (input {size} + padding {padBefore + padAfter}).");
         return (padded - span) / stride + 1;
     }
 

@@ -26,7 +26,7 @@ public sealed class AvgPool2d : Module
         if (input.Rank != 4)
             throw new ArgumentException($"{Describe()}: expected input N×C×H×W, got shape {Shapes.Format(input.Shape)}.");
         int n = input.Size(0), c = input.Size(1);
-        var g = WindowGeometry.Create($"{Describe()} on input {Shapes.Format(input.Shape)}", input.Size(2), input.Size(3),
+        var g = WindowGeometry.Create(() => $"{Describe()} on input {Shapes.Format(input.Shape)}", input.Size(2), input.Size(3),
             KernelSize, KernelSize, Stride, Stride, Padding, Padding, 1, 1);
         return PoolingOp.Average(input, g, n * c, [n, c, g.OutHeight, g.OutWidth], adaptive: false);
     }

@@ -50,7 +50,7 @@ public sealed class Conv1d : Module, IFusedRelu
         if (input.Rank != 3 || input.Size(1) != InChannels)
             throw new ArgumentException($"{Describe()}: expected input N×{InChannels}×L, got shape {Shapes.Format(input.Shape)}.");
         int n = input.Size(0), length = input.Size(2);
-        string name = $"{Describe()} on input {Shapes.Format(input.Shape)}";
+        Func<string> name = () => $"{Describe()} on input {Shapes.Format(input.Shape)}";
         var g = SamePadding
             ? WindowGeometry.Same(name, 1, length, 1, KernelSize, 1, Dilation)
             : WindowGeometry.Create(name, 1, length, 1, KernelSize, 1, Stride, 0, Padding, 1, Dilation);

@@ -72,7 +72,7 @@ public sealed class Conv2d : Module, IFusedRelu
         if (input.Rank != 4 || input.Size(1) != InChannels)
             throw new ArgumentException($"{Describe()}: expected input N×{InChannels}×H×W, got shape {Shapes.Format(input.Shape)}.");
         int h = input.Size(2), w = input.Size(3);
-        string name = $"{Describe()} on input {Shapes.Format(input.Shape)}";
+        Func<string> name = () => $"{Describe()} on input {Shapes.Format(input.Shape)}";
         return SamePadding
             ? WindowGeometry.Same(name, h, w, KernelSize, KernelSize, Dilation, Dilation)
             : WindowGeometry.Create(name, h, w, KernelSize, KernelSize, Stride, Stride, Padding, Padding, Dilation, Dilation);

@@ -28,7 +28,7 @@ public sealed class MaxPool1d : Module
         if (input.Rank != 3)
             throw new ArgumentException($"{Describe()}: expected input N×C×L, got shape {Shapes.Format(input.Shape)}.");
         int n = input.Size(0), c = input.Size(1);
-        var g = WindowGeometry.Create($"{Describe()} on input {Shapes.Format(input.Shape)}", 1, input.Size(2),
+        var g = WindowGeometry.Create(() => $"{Describe()} on input {Shapes.Format(input.Shape)}", 1, input.Size(2),
             1, KernelSize, 1, Stride, 0, Padding, 1, Dilation);
         return PoolingOp.Max(input, g, n * c, [n, c, g.OutWidth]);
     }

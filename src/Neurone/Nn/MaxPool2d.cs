@@ -33,7 +33,7 @@ public sealed class MaxPool2d : Module
 
     /// <summary>Where the windows fall on an input of <paramref name="shape"/> (N×C×H×W).</summary>
     internal WindowGeometry Geometry(int[] shape) =>
-        WindowGeometry.Create($"{Describe()} on input {Shapes.Format(shape)}", shape[2], shape[3],
+        WindowGeometry.Create(() => $"{Describe()} on input {Shapes.Format(shape)}", shape[2], shape[3],
             KernelSize, KernelSize, Stride, Stride, Padding, Padding, Dilation, Dilation);
 
     public override string Describe() => $"MaxPool2d(kernel_size={KernelSize}, stride={Stride}, padding={Padding}, dilation={Dilation})";
