@@ -108,25 +108,31 @@ public class ConvolutionKernelTests
         var x = Random(batch * c * g.InPlane, 8);
         var w = Random(o * c * 9, 9);
         var gy = Random(batch * o * g.OutPlane, 10);
-        (float[], float[], float[]) Run(int threads)
+        AssertSameBitsForAnyThreadCount(() =>
+        {
+            var gx = new float[x.Length]; var gw = new float[w.Length]; var gb = new float[o];
+            Convolution.Backward(g, batch, c, o, x, w, gy, gx, gw, 0f, gb, 0f);
+            return [gx, gw, gb];
+        });
+    }
+
+    /// <summary>Runs <paramref name="compute"/> with 1, 2 and 3 kernel threads; every array it returns must come out the same.</summary>
+    static void AssertSameBitsForAnyThreadCount(Func<Array[]> compute)
+    {
+        Array[] Run(int threads)
         {
             int saved = Parallelism.Threads;
             Parallelism.Threads = threads;
-            try
-            {
-                var gx = new float[x.Length]; var gw = new float[w.Length]; var gb = new float[o];
-                Convolution.Backward(g, batch, c, o, x, w, gy, gx, gw, 0f, gb, 0f);
-                return (gx, gw, gb);
-            }
+            try { return compute(); }
             finally { Parallelism.Threads = saved; }
         }
         var one = Run(1);
         foreach (int t in new[] { 2, 3 })
         {
             var other = Run(t);
-            Assert.Equal(one.Item1, other.Item1);
-            Assert.Equal(one.Item2, other.Item2);
-            Assert.Equal(one.Item3, other.Item3);
+            for (int i = 0; i < one.Length; i++)
+                Assert.True(System.Collections.StructuralComparisons.StructuralEqualityComparer.Equals(one[i], other[i]),
+                    $"result {i} differs between 1 and {t} threads");
         }
     }
 
@@ -143,29 +149,15 @@ public class ConvolutionKernelTests
         foreach (int batch in new[] { 1, 2 })
         {
             var x = Random(batch * c * g.InPlane, 13);
-            (float[], float[], int[]) Run(int threads)
+            AssertSameBitsForAnyThreadCount(() =>
             {
-                int saved = Parallelism.Threads;
-                Parallelism.Threads = threads;
-                try
-                {
-                    var y = new float[batch * o * g.OutPlane];
-                    Convolution.Forward(g, batch, c, o, x, w, b, y, relu: true);
-                    var pooled = new float[batch * o * pool.OutPlane];
-                    var idx = new int[pooled.Length];
-                    Convolution.ForwardReluMaxPool(g, pool, batch, c, o, x, w, b, pooled, idx);
-                    return (y, pooled, idx);
-                }
-                finally { Parallelism.Threads = saved; }
-            }
-            var one = Run(1);
-            foreach (int t in new[] { 2, 3 })
-            {
-                var other = Run(t);
-                Assert.Equal(one.Item1, other.Item1);
-                Assert.Equal(one.Item2, other.Item2);
-                Assert.Equal(one.Item3, other.Item3);
-            }
+                var y = new float[batch * o * g.OutPlane];
+                Convolution.Forward(g, batch, c, o, x, w, b, y, relu: true);
+                var pooled = new float[batch * o * pool.OutPlane];
+                var idx = new int[pooled.Length];
+                Convolution.ForwardReluMaxPool(g, pool, batch, c, o, x, w, b, pooled, idx);
+                return [y, pooled, idx];
+            });
         }
     }
 
