@@ -166,10 +166,10 @@ public static unsafe class Convolution
 
         /// <summary>
         /// Each thread's scratch, grown to the largest layer seen and then reused: the im2col matrix, its
-        /// gradient, a group's convolution output (or its gradient) when images are grouped or a ReLU or
-        /// pooling is fused, and one image's masked pooled gradient.
+        /// gradient, and a group's convolution output (or its gradient) when images are grouped or a ReLU or
+        /// pooling is fused.
         /// </summary>
-        [ThreadStatic] static float[]? columnScratch, gradColumnScratch, planeScratch, pooledGradScratch;
+        [ThreadStatic] static float[]? columnScratch, gradColumnScratch, planeScratch;
 
         WindowGeometry g, pool;
         int batch, channels, outChannels, rows, parts, gemmThreads, channelParts;
@@ -355,19 +355,13 @@ public static unsafe class Convolution
                     else ReluGradient.Mask(gyn + o * p, yn + o * p, target + (nint)o * ld, p);
                 return;
             }
+            // A pooled value that is not positive was cut by the ReLU: no gradient reaches its window.
             int pooledPlane = pool.OutPlane, pooledImage = outChannels * pooledPlane;
-            int* winners = poolIdx + (nint)n * pooledImage;
-            // A pooled value that is not positive was cut by the ReLU: no gradient reaches its window. Masked
-            // first with a vector select (the signs are as good as random, a branch would mispredict), then
-            // scattered to the winners.
-            float* masked = Scratch(ref pooledGradScratch, pooledImage);
-            ReluGradient.Mask(gy + (nint)n * pooledImage, reluOut + (nint)n * pooledImage, masked, pooledImage);
+            nint first = (nint)n * pooledImage;
             for (int o = 0; o < outChannels; o++)
             {
-                float* plane = target + (nint)o * ld;
-                new Span<float>(plane, p).Clear();
-                int at = o * pooledPlane;
-                for (int j = 0; j < pooledPlane; j++, at++) plane[winners[at]] += masked[at];
+                nint at = first + o * pooledPlane;
+                MaxPool.BackwardPlane(pool, gy + at, poolIdx + at, target + (nint)o * ld, keep: reluOut + at);
             }
         }
 

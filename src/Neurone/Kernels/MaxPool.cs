@@ -237,10 +237,69 @@ public static unsafe class MaxPool
         }
     }
 
-    static void BackwardPlane(in WindowGeometry g, float* gy, int* idx, float* gx)
+    /// <summary>
+    /// Sets one input plane's gradient (<paramref name="gx"/>, rows <see cref="WindowGeometry.Width"/> apart)
+    /// from the output gradient routed through the recorded winners. With <paramref name="keep"/> (the pooled
+    /// output of a fused ReLU + pooling) an output's gradient passes only where keep is positive.
+    /// </summary>
+    internal static void BackwardPlane(in WindowGeometry g, float* gy, int* idx, float* gx, float* keep = null)
     {
+        if (Avx512F.IsSupported && g.KernelH == 2 && g.KernelW == 2 && g.StrideH == 2 && g.StrideW == 2
+            && g.PadH == 0 && g.PadW == 0 && g.DilationH == 1 && g.DilationW == 1)
+        {
+            UnpoolPairs512(g, gy, idx, gx, keep);
+            return;
+        }
         new Span<float>(gx, g.InPlane).Clear();
         // Overlapping windows may pick the same input twice: accumulate, in output order.
-        for (int i = 0; i < g.OutPlane; i++) gx[idx[i]] += gy[i];
+        for (int i = 0; i < g.OutPlane; i++)
+            if (keep == null || keep[i] > 0f) gx[idx[i]] += gy[i];
+    }
+
+    /// <summary>
+    /// The backward of 2×2 stride-2 pooling, whose windows never overlap: every input gets the gradient of
+    /// its window's output if it was that window's winner, else 0. Built a row pair and 16 windows at a time
+    /// (compare each winner with the four positions of its window, then interleave even and odd columns), so
+    /// each input is written once instead of cleared and then scattered to. Values are those of the scatter
+    /// (0 + g, so even the sign of a zero matches); inputs no window covers (an odd last row or column) get 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void UnpoolPairs512(in WindowGeometry g, float* gy, int* idx, float* gx, float* keep)
+    {
+        int width = g.Width, ow = g.OutWidth;
+        var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var zero = Vector512<float>.Zero;
+        // Lanes 0..15 of the interleave take even (from the first vector) and odd (second) columns in turn.
+        var interleaveLo = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        var interleaveHi = interleaveLo + Vector512.Create(8);
+        for (int oy = 0; oy < g.OutHeight; oy++)
+        {
+            float* row0 = gx + (2 * oy) * width, row1 = row0 + width;
+            for (int x0 = 0; x0 < ow; x0 += 16)
+            {
+                int outs = Math.Min(16, ow - x0), cols = 2 * outs;
+                var outMask = Vector512.LessThan(lane, Vector512.Create(outs)).AsSingle();
+                int o = oy * ow + x0;
+                var grad = Avx512F.MaskLoad(gy + o, outMask, zero);
+                if (keep != null) grad = Vector512.GreaterThan(Avx512F.MaskLoad(keep + o, outMask, zero), zero) & grad;
+                var at = Avx512F.MaskLoad(idx + o, outMask.AsInt32(), Vector512<int>.Zero);
+                var topLeft = Vector512.Create(2 * oy * width + 2 * x0) + lane + lane;
+                var evens0 = Vector512.ConditionalSelect(Vector512.Equals(at, topLeft).AsSingle(), grad, zero) + zero;
+                var odds0 = Vector512.ConditionalSelect(Vector512.Equals(at, topLeft + Vector512<int>.One).AsSingle(), grad, zero) + zero;
+                var evens1 = Vector512.ConditionalSelect(Vector512.Equals(at, topLeft + Vector512.Create(width)).AsSingle(), grad, zero) + zero;
+                var odds1 = Vector512.ConditionalSelect(Vector512.Equals(at, topLeft + Vector512.Create(width + 1)).AsSingle(), grad, zero) + zero;
+                var loMask = Vector512.LessThan(lane, Vector512.Create(cols)).AsSingle();
+                var hiMask = Vector512.LessThan(lane, Vector512.Create(cols - 16)).AsSingle();
+                float* d0 = row0 + 2 * x0, d1 = row1 + 2 * x0;
+                Avx512F.MaskStore(d0, loMask, Avx512F.PermuteVar16x32x2(evens0, interleaveLo, odds0));
+                Avx512F.MaskStore(d0 + 16, hiMask, Avx512F.PermuteVar16x32x2(evens0, interleaveHi, odds0));
+                Avx512F.MaskStore(d1, loMask, Avx512F.PermuteVar16x32x2(evens1, interleaveLo, odds1));
+                Avx512F.MaskStore(d1 + 16, hiMask, Avx512F.PermuteVar16x32x2(evens1, interleaveHi, odds1));
+            }
+            // A last column no window covers.
+            for (int x = 2 * ow; x < width; x++) { row0[x] = 0f; row1[x] = 0f; }
+        }
+        // A last row no window covers.
+        for (int y = 2 * g.OutHeight; y < g.Height; y++) new Span<float>(gx + y * width, width).Clear();
     }
 }

@@ -68,6 +68,33 @@ public class PoolingKernelTests
         }
     }
 
+    [Theory]
+    // 2×2 stride-2 windows (the vector unpooling path): LeNet's planes, odd sizes that leave a row and a column
+    // uncovered, rows of more than 16 windows.
+    [InlineData(26, 26)]
+    [InlineData(11, 11)]
+    [InlineData(7, 35)]
+    [InlineData(4, 66)]
+    [InlineData(2, 2)]
+    public void MaxPoolBackwardEqualsTheNaiveScatter(int h, int w)
+    {
+        var g = WindowGeometry.Create("test", h, w, 2, 2, 2, 2, 0, 0, 1, 1);
+        int planes = 3;
+        var x = ConvolutionKernelTests.Random(planes * g.InPlane, h + w);
+        for (int i = 0; i < x.Length; i += 4) x[i] = 0f; // ties
+        var y = new float[planes * g.OutPlane];
+        var idx = new int[y.Length];
+        MaxPool.Forward(g, planes, x, y, idx);
+        var gy = ConvolutionKernelTests.Random(y.Length, 5);
+        gy[0] = -0f;
+        var expected = new float[x.Length];
+        for (int c = 0; c < planes; c++)
+            for (int i = 0; i < g.OutPlane; i++) expected[c * g.InPlane + idx[c * g.OutPlane + i]] += gy[c * g.OutPlane + i];
+        var gx = Enumerable.Repeat(float.NaN, x.Length).ToArray(); // every input must be written
+        MaxPool.Backward(g, planes, gy, idx, gx);
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), gx.Select(BitConverter.SingleToInt32Bits));
+    }
+
     [Fact]
     public void MaxPoolBackwardScattersToTheWinnersAndAddsOverlaps()
     {
