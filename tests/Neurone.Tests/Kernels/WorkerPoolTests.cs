@@ -29,6 +29,25 @@ public class WorkerPoolTests
     }
 
     [Fact]
+    public void AJobOfManyPartsUsesNoMoreThreadsThanAllowed()
+    {
+        int saved = Parallelism.Threads;
+        Parallelism.Threads = 2;
+        try
+        {
+            for (int round = 0; round < 50; round++)
+            {
+                var threads = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
+                var r = new Recorder(16, inner: _ => { threads[Environment.CurrentManagedThreadId] = true; Thread.SpinWait(2000); });
+                WorkerPool.Run(r, 16);
+                Assert.All(r.Runs, n => Assert.Equal(1, n));
+                Assert.InRange(threads.Count, 1, 2);
+            }
+        }
+        finally { Parallelism.Threads = saved; }
+    }
+
+    [Fact]
     public void ExceptionInAnyPartSurfacesOnTheCaller()
     {
         for (int at = 0; at < 3; at++)
