@@ -11,8 +11,10 @@ public partial class Tensor
     /// <summary>A tensor with every element equal to <paramref name="value"/>.</summary>
     public static Tensor Full(int[] shape, float value)
     {
-        var t = new Tensor(shape);
-        t.Fill(value);
+        var t = Uninitialized(shape);
+        if (Kernels.LargeElementwise.Worth(t.Count))
+            Kernels.LargeElementwise.For(t.Count, (start, length) => t.AsSpan().Slice(start, length).Fill(value));
+        else t.AsSpan().Fill(value);
         return t;
     }
 

@@ -67,22 +67,22 @@ public partial class Tensor
     /// <summary>Adds <paramref name="g"/> to <see cref="Grad"/>, creating or reusing its buffer.</summary>
     internal void AccumulateGrad(Tensor g)
     {
-        if (grad is null)
-        {
-            // A backward function may hand the same tensor to several inputs: keep a private copy.
-            grad = Uninitialized(shape);
-            g.AsReadOnlySpan().CopyTo(grad.AsSpan());
-        }
-        else if (gradIsStale)
-        {
-            g.AsReadOnlySpan().CopyTo(grad.AsSpan());
-        }
-        else
-        {
-            var acc = grad.AsSpan();
-            System.Numerics.Tensors.TensorPrimitives.Add(acc, g.AsReadOnlySpan(), acc);
-        }
+        // A backward function may hand the same tensor to several inputs: keep a private copy.
+        bool copy = grad is null || gradIsStale;
+        grad ??= Uninitialized(shape);
+        var target = grad;
+        if (Kernels.LargeElementwise.Worth(Count))
+            Kernels.LargeElementwise.For(Count, (start, length) => AddOrCopy(g, target, start, length, copy));
+        else AddOrCopy(g, target, 0, Count, copy);
         gradIsStale = false;
+    }
+
+    static void AddOrCopy(Tensor g, Tensor target, int start, int length, bool copy)
+    {
+        var from = g.AsReadOnlySpan().Slice(start, length);
+        var to = target.AsSpan().Slice(start, length);
+        if (copy) from.CopyTo(to);
+        else System.Numerics.Tensors.TensorPrimitives.Add(to, from, to);
     }
 
     /// <summary>The op that made this tensor, or null for a leaf.</summary>

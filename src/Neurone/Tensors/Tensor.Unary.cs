@@ -88,12 +88,25 @@ public partial class Tensor
     /// <summary>x².</summary>
     public Tensor Square()
     {
-        var y = Map(this, static (x, d) => TensorPrimitives.Multiply(x, x, d));
+        var y = Uninitialized(shape);
+        if (Kernels.LargeElementwise.Worth(Count))
+            Kernels.LargeElementwise.For(Count, (start, length) =>
+            {
+                var x = AsReadOnlySpan().Slice(start, length);
+                TensorPrimitives.Multiply(x, x, y.AsSpan().Slice(start, length));
+            });
+        else TensorPrimitives.Multiply(AsReadOnlySpan(), AsReadOnlySpan(), y.AsSpan());
         // (x + x)·g in one pass: the same bits as g·x·2 (doubling is exact), without two temporaries.
         return Graph.Record(y, "square", [this], g =>
         {
             var d = Uninitialized(shape);
-            TensorPrimitives.AddMultiply(AsReadOnlySpan(), AsReadOnlySpan(), g.AsReadOnlySpan(), d.AsSpan());
+            if (Kernels.LargeElementwise.Worth(Count))
+                Kernels.LargeElementwise.For(Count, (start, length) =>
+                {
+                    var x = AsReadOnlySpan().Slice(start, length);
+                    TensorPrimitives.AddMultiply(x, x, g.AsReadOnlySpan().Slice(start, length), d.AsSpan().Slice(start, length));
+                });
+            else TensorPrimitives.AddMultiply(AsReadOnlySpan(), AsReadOnlySpan(), g.AsReadOnlySpan(), d.AsSpan());
             return [d];
         });
     }
