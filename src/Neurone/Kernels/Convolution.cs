@@ -7,17 +7,20 @@ namespace Neurone.Kernels;
 /// weight O×(C·kH·kW), output N×O×OH×OW. Forward and backward for a whole batch, on spans.
 /// </summary>
 /// <remarks>
-/// The batch is split over the kernel workers, each image lowered into that thread's own column buffer
-/// (kept between calls, so steady state allocates nothing) and multiplied single-threaded: at LeNet sizes
-/// a GEMM is too small to split well, images are not. With fewer images than threads, the images run in
-/// turn and each GEMM uses every thread instead. The weight and bias gradients are sums over the batch: each
-/// of a fixed number of chunks of the batch (a function of the batch size alone) sums its images in order into
-/// its own partial, and the partials are added in chunk order, so the result is bit-identical for any thread
-/// count and any scheduling.
+/// The batch is split over the kernel workers. Each thread lowers a group of images side by side into its own
+/// column buffer (kept between calls, so steady state allocates nothing) and multiplies once, single-threaded:
+/// at LeNet sizes a GEMM is too small to split well, images are not, and a group of them fills the GEMM's
+/// tiles. First layers (few taps) skip the lowering (<see cref="DirectConvolution"/>). With fewer images than
+/// threads the forward splits the output channels between the threads instead, and the backward runs the
+/// images in turn with threaded GEMMs. A following ReLU, or ReLU and max pooling, can be fused: each group is
+/// finished in scratch and only the result written. The weight and bias gradients are sums over the batch:
+/// each of a fixed number of chunks of the batch (a function of the batch size alone) sums its images in order
+/// into its own partial, and the partials are added in chunk order, so the result is bit-identical for any
+/// thread count and any scheduling.
 /// </remarks>
 public static unsafe class Convolution
 {
-    /// <summary>Chunks the weight gradient is summed in: enough to keep two cores busy when parts differ in speed.</summary>
+    /// <summary>Chunks the weight gradient is summed in, claimed by the threads as they come free.</summary>
     const int GradientChunks = 8;
 
     /// <summary>Output channels a part takes when a small forward is split by channel: one AVX-512 GEMM tile of rows.</summary>
