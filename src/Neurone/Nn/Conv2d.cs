@@ -7,7 +7,7 @@ namespace Neurone.Nn;
 /// 2-D convolution (cross-correlation, as PyTorch) of an N×C×H×W input with a weight of shape
 /// [out, in, k, k] plus an optional bias: stride, zero padding (a number, or "same" for an output as large as
 /// the input, stride 1 only) and dilation. Initialised as PyTorch: weight kaiming_uniform(a = √5), i.e.
-/// U(±1/√fan_in), bias U(±1/√fan_in). Computed as im2col + GEMM per image, images spread over the cores
+/// U(±1/√fan_in), bias U(±1/√fan_in). Computed as im2col + GEMM over groups of images, groups spread over the cores
 /// (<see cref="Convolution"/>). "same" with an even effective kernel pads one more at the bottom/right, as
 /// PyTorch does.
 /// </summary>
