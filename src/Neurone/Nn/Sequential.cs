@@ -3,8 +3,8 @@ using Neurone.Tensors;
 namespace Neurone.Nn;
 
 /// <summary>
-/// Modules applied one after another; they are named 0, 1, 2, … as in PyTorch. Forward runs some runs of layers
-/// as one op with the same values and gradients: Conv2d, ReLU, MaxPool2d; and Linear, Conv1d or Conv2d
+/// Modules applied one after another; they are named 0, 1, 2, … as in PyTorch. Forward fuses some sequences
+/// into one op with the same values and gradients: Conv2d, ReLU, MaxPool2d; and Linear, Conv1d or Conv2d
 /// followed by a ReLU. Calling the layers one by one gives the same results, only slower.
 /// </summary>
 public sealed class Sequential : Module
