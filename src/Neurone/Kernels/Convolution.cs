@@ -26,12 +26,6 @@ public static unsafe class Convolution
     /// <summary>Output channels a part takes when a small forward is split by channel: one AVX-512 GEMM tile of rows.</summary>
     const int ChannelsPerPart = 12;
 
-    /// <summary>
-    /// Multiply-adds per image above which a small forward is split by channel: LeNet's second layer at batch 1
-    /// (2.2M) gains from a second core, its first layer (0.2M, 4 µs) loses more to the hand-off than it saves.
-    /// </summary>
-    const long ChannelSplitWork = 1L << 18;
-
     /// <summary>Columns a group of images should fill in one GEMM, and the most images a group takes.</summary>
     const int GroupColumns = 512, MaxGroup = 16;
 
@@ -180,7 +174,7 @@ public static unsafe class Convolution
         float* x, w, b, y, gy, gx, gw, gb, reluOut;
         int* poolIdx;
         float betaW, betaB;
-        float[] partialW = [], partialB = [], summedW = [];
+        float[] partialW = [], partialB = [];
 
         public void SetForward(in WindowGeometry geometry, int n, int c, int o, float* input, float* weight, float* bias, float* output, bool applyRelu)
         {
@@ -221,11 +215,11 @@ public static unsafe class Convolution
             try
             {
                 if (batch == 0) { FinishGradients(); return; }
-                long work = (long)outChannels * rows * g.OutPlane;
-                bool small = parts < Parallelism.Threads && work >= Gemm.ParallelWork;
+                // Fewer images than threads, with enough work per image for a second thread to pay.
+                bool fewLargeImages = parts < Parallelism.Threads && (long)outChannels * rows * g.OutPlane >= Gemm.ParallelWork;
                 channelParts = 1;
                 gemmThreads = 1;
-                if (parts < Parallelism.Threads && work >= ChannelSplitWork && !backward && outChannels >= 2 * ChannelsPerPart)
+                if (fewLargeImages && !backward && outChannels >= 2 * ChannelsPerPart)
                 {
                     // Fewer images than threads, forward: the output channels are split instead. Each part lowers
                     // the images itself (cheap) rather than reading columns another core just wrote (at LeNet's
@@ -233,7 +227,7 @@ public static unsafe class Convolution
                     channelParts = Math.Min(Parallelism.Threads, outChannels / ChannelsPerPart);
                     WorkerPool.Run(this, channelParts);
                 }
-                else if (small)
+                else if (fewLargeImages)
                 {
                     // Fewer images than threads, backward: images in turn, each GEMM threaded.
                     gemmThreads = Parallelism.Threads;
@@ -352,18 +346,18 @@ public static unsafe class Convolution
             int p = g.OutPlane, outImage = outChannels * p;
             if (!pooling)
             {
-                float* gyn = gy + (nint)n * outImage, yn = reluOut + (nint)n * outImage;
+                nint first = (nint)n * outImage;
                 for (int o = 0; o < outChannels; o++)
-                    if (reluOut == null) new ReadOnlySpan<float>(gyn + o * p, p).CopyTo(new Span<float>(target + (nint)o * ld, p));
-                    else ReluGradient.Mask(gyn + o * p, yn + o * p, target + (nint)o * ld, p);
+                    if (reluOut == null) new ReadOnlySpan<float>(gy + first + o * p, p).CopyTo(new Span<float>(target + (nint)o * ld, p));
+                    else ReluGradient.Mask(gy + first + o * p, reluOut + first + o * p, target + (nint)o * ld, p);
                 return;
             }
             // A pooled value that is not positive was cut by the ReLU: no gradient reaches its window.
             int pooledPlane = pool.OutPlane, pooledImage = outChannels * pooledPlane;
-            nint first = (nint)n * pooledImage;
+            nint start = (nint)n * pooledImage;
             for (int o = 0; o < outChannels; o++)
             {
-                nint at = first + o * pooledPlane;
+                nint at = start + o * pooledPlane;
                 MaxPool.BackwardPlane(pool, gy + at, poolIdx + at, target + (nint)o * ld, keep: reluOut + at);
             }
         }
@@ -373,31 +367,29 @@ public static unsafe class Convolution
             int p = g.OutPlane, inImage = channels * g.InPlane, outImage = outChannels * p, group = GroupSize();
             bool pointwise = g.IsPointwise;
             // One image whose gradient needs no rebuilding is read in place.
-            bool direct = group == 1 && reluOut == null;
+            bool readInPlace = group == 1 && reluOut == null;
             float* cols = gw == null || pointwise ? null : Scratch(ref columnScratch, rows * p * group);
             float* dcols = gx == null || pointwise ? null : Scratch(ref gradColumnScratch, rows * p * group);
-            float* dconv = direct ? null : Scratch(ref planeScratch, outImage * group);
+            float* dconv = readInPlace ? null : Scratch(ref planeScratch, outImage * group);
             int weightSize = outChannels * rows;
             fixed (float* pw = partialW, pb = partialB)
             {
-                // The weight gradient is summed transposed (rows × out): the large column matrix is then the
-                // GEMM's plainly packed left operand and only the small output gradient is packed transposed.
-                float* myWt = gw == null ? null : pw + (nint)chunk * weightSize;
+                float* myW = gw == null ? null : pw + (nint)chunk * weightSize;
                 float* myB = gb == null ? null : pb + (nint)chunk * outChannels;
                 if (myB != null) new Span<float>(myB, outChannels).Clear();
                 for (int n0 = first; n0 < last; n0 += group)
                 {
                     int count = Math.Min(group, last - n0), ld = count * p;
                     float* dy = dconv;
-                    if (direct) dy = gy + (nint)n0 * outImage;
+                    if (readInPlace) dy = gy + (nint)n0 * outImage;
                     else for (int i = 0; i < count; i++) ConvolutionOutputGradient(n0 + i, dconv + i * p, ld);
                     var dySpan = new ReadOnlySpan<float>(dy, outChannels * ld);
-                    if (myWt != null)
+                    if (myW != null)
                     {
-                        float* a = pointwise ? x + (nint)n0 * inImage : cols;
+                        float* columns = pointwise ? x + (nint)n0 * inImage : cols;
                         for (int i = 0; i < count && !pointwise; i++) Im2Col.Pack(g, channels, x + (nint)(n0 + i) * inImage, cols + i * p, ld);
-                        Gemm.Multiply(false, true, rows, outChannels, ld, 1f, new ReadOnlySpan<float>(a, rows * ld), ld, dySpan, ld,
-                            n0 == first ? 0f : 1f, new Span<float>(myWt, weightSize), outChannels, Simd.Best, gemmThreads);
+                        Gemm.Multiply(false, true, outChannels, rows, ld, 1f, dySpan, ld, new ReadOnlySpan<float>(columns, rows * ld), ld,
+                            n0 == first ? 0f : 1f, new Span<float>(myW, weightSize), rows, Simd.Best, gemmThreads);
                     }
                     if (myB != null)
                         for (int o = 0; o < outChannels; o++) myB[o] += TensorPrimitives.Sum(dySpan.Slice(o * ld, ld));
@@ -412,26 +404,17 @@ public static unsafe class Convolution
             }
         }
 
-        /// <summary>Adds the per-chunk partial sums into the targets, in chunk order (the weight's transposed back).</summary>
+        /// <summary>Adds the per-chunk partial sums into the targets, in chunk order.</summary>
         void FinishGradients()
         {
             if (!backward) return;
-            int weightSize = outChannels * rows;
-            if (gw != null)
-            {
-                if (summedW.Length < weightSize) summedW = new float[weightSize];
-                Reduce(partialW, weightSize, summedW, 0f);
-                var target = new Span<float>(gw, weightSize);
-                if (betaW == 0f) target.Clear();
-                for (int o = 0; o < outChannels; o++)
-                    for (int r = 0; r < rows; r++) target[o * rows + r] += summedW[r * outChannels + o];
-            }
-            if (gb != null) Reduce(partialB, outChannels, new Span<float>(gb, outChannels), betaB);
+            if (gw != null) Reduce(partialW, outChannels * rows, gw, betaW);
+            if (gb != null) Reduce(partialB, outChannels, gb, betaB);
         }
 
-        void Reduce(float[] partial, int size, Span<float> target, float beta)
+        void Reduce(float[] partial, int size, float* target, float beta)
         {
-            var t = target[..size];
+            var t = new Span<float>(target, size);
             if (beta == 0f) t.Clear();
             for (int c = 0; c < parts; c++) TensorPrimitives.Add(t, partial.AsSpan(c * size, size), t);
         }
