@@ -1,3 +1,5 @@
+using Neurone.Kernels;
+
 namespace Neurone.Analysis;
 
 /// <summary>
@@ -68,7 +70,7 @@ internal static class Affinities
             block.CopyTo(all, start * n);
         }
         var conditional = new double[n * n];
-        ParallelRows.For(n, (from, to) =>
+        ParallelRanges.For(n, (from, to) =>
         {
             var dist = new double[n - 1];
             var p = new double[n - 1];
@@ -99,7 +101,7 @@ internal static class Affinities
     {
         var (neighbours, distances) = PairwiseDistances.Nearest(x, n, d, k);
         var conditional = new double[n * k];
-        ParallelRows.For(n, (from, to) =>
+        ParallelRanges.For(n, (from, to) =>
         {
             for (int i = from; i < to; i++)
                 ConditionalRow(distances.AsSpan(i * k, k), conditional.AsSpan(i * k, k), perplexity);

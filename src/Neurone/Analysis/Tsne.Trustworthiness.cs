@@ -1,3 +1,4 @@
+using Neurone.Kernels;
 using Neurone.Tensors;
 
 namespace Neurone.Analysis;
@@ -34,7 +35,7 @@ public sealed partial class Tsne
             int rows = Math.Min(blockRows, n - start);
             PairwiseDistances.Block(x, n, d, norms, start, rows, block);
             int first = start;
-            ParallelRows.For(rows, (from, to) =>
+            ParallelRanges.For(rows, (from, to) =>
             {
                 for (int r = from; r < to; r++)
                 {
@@ -64,7 +65,7 @@ public sealed partial class Tsne
     static int[] LowNeighbours(float[] y, int n, int e, int k)
     {
         var result = new int[n * k];
-        ParallelRows.For(n, (from, to) =>
+        ParallelRanges.For(n, (from, to) =>
         {
             var bestD = new double[k];
             var bestI = new int[k];

@@ -1,3 +1,5 @@
+using Neurone.Kernels;
+
 namespace Neurone.Analysis;
 
 /// <summary>
@@ -44,12 +46,12 @@ internal sealed class TsneGradient
     public double Compute(double[] embedding, double[] grad, double exaggeration)
     {
         y = embedding;
-        if (dense is not null) ParallelRows.For(n, exactBody, n);
+        if (dense is not null) ParallelRanges.For(n, exactBody, n);
         else
         {
             tree.Build(y, n);
             // A point meets on the order of a hundred cells and neighbours.
-            ParallelRows.For(n, barnesHutBody, 200);
+            ParallelRanges.For(n, barnesHutBody, 200);
         }
         double z = 0;
         for (int i = 0; i < n; i++) z += zShare[i];

@@ -13,7 +13,7 @@ public partial class Tensor
     {
         var t = Uninitialized(shape);
         if (Kernels.LargeElementwise.Worth(t.Count))
-            Kernels.LargeElementwise.For(t.Count, (start, length) => t.AsSpan().Slice(start, length).Fill(value));
+            Kernels.LargeElementwise.For(t.Count, (from, to) => t.AsSpan()[from..to].Fill(value));
         else t.AsSpan().Fill(value);
         return t;
     }

@@ -72,17 +72,18 @@ public partial class Tensor
         grad ??= Uninitialized(shape);
         var target = grad;
         if (Kernels.LargeElementwise.Worth(Count))
-            Kernels.LargeElementwise.For(Count, (start, length) => AddOrCopy(g, target, start, length, copy));
+            Kernels.LargeElementwise.For(Count, (from, to) => AddOrCopy(g, target, from, to, copy));
         else AddOrCopy(g, target, 0, Count, copy);
         gradIsStale = false;
     }
 
-    static void AddOrCopy(Tensor g, Tensor target, int start, int length, bool copy)
+    /// <summary>target[from..to] = (or +=) g[from..to].</summary>
+    static void AddOrCopy(Tensor g, Tensor target, int from, int to, bool copy)
     {
-        var from = g.AsReadOnlySpan().Slice(start, length);
-        var to = target.AsSpan().Slice(start, length);
-        if (copy) from.CopyTo(to);
-        else System.Numerics.Tensors.TensorPrimitives.Add(to, from, to);
+        var source = g.AsReadOnlySpan()[from..to];
+        var destination = target.AsSpan()[from..to];
+        if (copy) source.CopyTo(destination);
+        else System.Numerics.Tensors.TensorPrimitives.Add(destination, source, destination);
     }
 
     /// <summary>The op that made this tensor, or null for a leaf.</summary>

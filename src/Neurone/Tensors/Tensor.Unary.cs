@@ -90,10 +90,10 @@ public partial class Tensor
     {
         var y = Uninitialized(shape);
         if (Kernels.LargeElementwise.Worth(Count))
-            Kernels.LargeElementwise.For(Count, (start, length) =>
+            Kernels.LargeElementwise.For(Count, (from, to) =>
             {
-                var x = AsReadOnlySpan().Slice(start, length);
-                TensorPrimitives.Multiply(x, x, y.AsSpan().Slice(start, length));
+                var x = AsReadOnlySpan()[from..to];
+                TensorPrimitives.Multiply(x, x, y.AsSpan()[from..to]);
             });
         else TensorPrimitives.Multiply(AsReadOnlySpan(), AsReadOnlySpan(), y.AsSpan());
         // (x + x)·g in one pass: the same bits as g·x·2 (doubling is exact), without two temporaries.
@@ -101,10 +101,10 @@ public partial class Tensor
         {
             var d = Uninitialized(shape);
             if (Kernels.LargeElementwise.Worth(Count))
-                Kernels.LargeElementwise.For(Count, (start, length) =>
+                Kernels.LargeElementwise.For(Count, (from, to) =>
                 {
-                    var x = AsReadOnlySpan().Slice(start, length);
-                    TensorPrimitives.AddMultiply(x, x, g.AsReadOnlySpan().Slice(start, length), d.AsSpan().Slice(start, length));
+                    var x = AsReadOnlySpan()[from..to];
+                    TensorPrimitives.AddMultiply(x, x, g.AsReadOnlySpan()[from..to], d.AsSpan()[from..to]);
                 });
             else TensorPrimitives.AddMultiply(AsReadOnlySpan(), AsReadOnlySpan(), g.AsReadOnlySpan(), d.AsSpan());
             return [d];
