@@ -39,7 +39,6 @@ internal static unsafe class DirectConvolution
             for (int ki = 0; ki < g.KernelH; ki++)
                 for (int kj = 0; kj < g.KernelW; kj++)
                     offset[t++] = c * g.InPlane + ki * w + kj;
-        var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         for (int ob = o0; ob < o1; ob += 8)
         {
             // A block of 8 channels; past the last channel the weights of the last one are reused and not stored.
@@ -50,7 +49,7 @@ internal static unsafe class DirectConvolution
             float* w6 = weight + (nint)Math.Min(ob + 6, o1 - 1) * taps, w7 = weight + (nint)Math.Min(ob + 7, o1 - 1) * taps;
             for (int x0 = 0; x0 < ow; x0 += 16)
             {
-                var mask = Vector512.LessThan(lane, Vector512.Create(ow - x0)).AsSingle();
+                var mask = LaneMasks.First512(ow - x0);
                 for (int oy = 0; oy < oh; oy++)
                 {
                     float* src = image + oy * w + x0;

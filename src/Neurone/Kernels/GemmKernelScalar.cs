@@ -65,11 +65,10 @@ internal readonly struct GemmKernelScalar : IGemmKernel
     {
         var va = Vector512.Create(alpha);
         var vb = Vector512.Create(beta);
-        var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         for (int i = 0; i < mr; i++, t += ldt, c += ldc)
             for (int j = 0; j < nr; j += 16)
             {
-                var mask = Vector512.LessThan(lane, Vector512.Create(nr - j)).AsSingle();
+                var mask = LaneMasks.First512(nr - j);
                 var x = Avx512F.MaskLoad(t + j, mask, Vector512<float>.Zero);
                 var y = beta == 0 ? x * va : Vector512.FusedMultiplyAdd(x, va, Avx512F.MaskLoad(c + j, mask, Vector512<float>.Zero) * vb);
                 Avx512F.MaskStore(c + j, mask, y);

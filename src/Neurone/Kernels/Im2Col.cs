@@ -115,7 +115,7 @@ public static unsafe class Im2Col
     static void PackNarrow(in WindowGeometry g, int channels, float* image, float* columns, int rowStride)
     {
         int oh = g.OutHeight, ow = g.OutWidth, w = g.Width;
-        var rowMask = TailMask512(ow);
+        var rowMask = LaneMasks.First512(ow);
         float* dst = columns;
         for (int c = 0; c < channels; c++)
         {
@@ -138,8 +138,8 @@ public static unsafe class Im2Col
     static void UnpackNarrow(in WindowGeometry g, int channels, float* columns, float* image, int rowStride)
     {
         int oh = g.OutHeight, ow = g.OutWidth, w = g.Width, kh = g.KernelH, kw = g.KernelW;
-        var inputMask = TailMask512(w);
-        var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var inputMask = LaneMasks.First512(w);
+        var lane = LaneMasks.Lanes512;
         Span<Vector512<float>> shiftMasks = stackalloc Vector512<float>[kw];
         for (int kj = 0; kj < kw; kj++)
             shiftMasks[kj] = (Vector512.GreaterThanOrEqual(lane, Vector512.Create(kj)) & Vector512.LessThan(lane, Vector512.Create(kj + ow))).AsSingle();
@@ -175,7 +175,7 @@ public static unsafe class Im2Col
             for (; x <= n - 16; x += 16) Avx512F.Store(d + x, Avx512F.LoadVector512(s + x));
             if (x < n)
             {
-                var mask = TailMask512(n - x);
+                var mask = LaneMasks.First512(n - x);
                 Avx512F.MaskStore(d + x, mask, Avx512F.MaskLoad(s + x, mask, Vector512<float>.Zero));
             }
             return;
@@ -185,7 +185,7 @@ public static unsafe class Im2Col
             for (; x <= n - 8; x += 8) Avx.Store(d + x, Avx.LoadVector256(s + x));
             if (x < n)
             {
-                var mask = TailMask256(n - x);
+                var mask = LaneMasks.First256(n - x);
                 Avx.MaskStore(d + x, mask, Avx.MaskLoad(s + x, mask));
             }
             return;
@@ -203,7 +203,7 @@ public static unsafe class Im2Col
             for (; x <= n - 16; x += 16) Avx512F.Store(d + x, Avx512F.Add(Avx512F.LoadVector512(d + x), Avx512F.LoadVector512(s + x)));
             if (x < n)
             {
-                var mask = TailMask512(n - x);
+                var mask = LaneMasks.First512(n - x);
                 var zero = Vector512<float>.Zero;
                 Avx512F.MaskStore(d + x, mask, Avx512F.Add(Avx512F.MaskLoad(d + x, mask, zero), Avx512F.MaskLoad(s + x, mask, zero)));
             }
@@ -214,21 +214,11 @@ public static unsafe class Im2Col
             for (; x <= n - 8; x += 8) Avx.Store(d + x, Avx.Add(Avx.LoadVector256(d + x), Avx.LoadVector256(s + x)));
             if (x < n)
             {
-                var mask = TailMask256(n - x);
+                var mask = LaneMasks.First256(n - x);
                 Avx.MaskStore(d + x, mask, Avx.Add(Avx.MaskLoad(d + x, mask), Avx.MaskLoad(s + x, mask)));
             }
             return;
         }
         for (; x < n; x++) d[x] += s[x];
     }
-
-    /// <summary>The first <paramref name="count"/> (1..15) lanes selected.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector512<float> TailMask512(int count) =>
-        Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(count)).AsSingle();
-
-    /// <summary>The first <paramref name="count"/> (1..7) lanes selected (sign bit set), for AVX masked loads and stores.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<float> TailMask256(int count) =>
-        Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
 }

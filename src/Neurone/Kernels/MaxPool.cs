@@ -151,7 +151,7 @@ public static unsafe class MaxPool
     static void Pairs512(in WindowGeometry g, float* x, float* y, int* idx)
     {
         int width = g.Width;
-        var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var lane = LaneMasks.Lanes512;
         // Two-source permutes that pull the even and the odd elements of 32 inputs (two vectors) into one
         // vector each. Locals, not static fields: a static read in this loop costs a helper call, and the call
         // makes the JIT spill every vector register around it.
@@ -160,9 +160,9 @@ public static unsafe class MaxPool
         for (int ow = 0; ow < g.OutWidth; ow += 16)
         {
             int outs = Math.Min(16, g.OutWidth - ow), ins = 2 * outs;
-            var loMask = Vector512.LessThan(lane, Vector512.Create(ins)).AsSingle();
-            var hiMask = Vector512.LessThan(lane, Vector512.Create(ins - 16)).AsSingle();
-            var outMask = Vector512.LessThan(lane, Vector512.Create(outs)).AsSingle();
+            var loMask = LaneMasks.First512(ins);
+            var hiMask = LaneMasks.First512(ins - 16);
+            var outMask = LaneMasks.First512(outs);
             var column = Vector512.Create(2 * ow) + lane + lane;
             for (int oh = 0; oh < g.OutHeight; oh++)
             {
@@ -267,7 +267,7 @@ public static unsafe class MaxPool
     static void UnpoolPairs512(in WindowGeometry g, float* gy, int* idx, float* gx, float* keep)
     {
         int width = g.Width, ow = g.OutWidth;
-        var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        var lane = LaneMasks.Lanes512;
         var zero = Vector512<float>.Zero;
         // Lanes 0..15 of the interleave take even (from the first vector) and odd (second) columns in turn.
         var interleaveLo = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
@@ -278,7 +278,7 @@ public static unsafe class MaxPool
             for (int x0 = 0; x0 < ow; x0 += 16)
             {
                 int outs = Math.Min(16, ow - x0), cols = 2 * outs;
-                var outMask = Vector512.LessThan(lane, Vector512.Create(outs)).AsSingle();
+                var outMask = LaneMasks.First512(outs);
                 int o = oy * ow + x0;
                 var grad = Avx512F.MaskLoad(gy + o, outMask, zero);
                 if (keep != null) grad = Vector512.GreaterThan(Avx512F.MaskLoad(keep + o, outMask, zero), zero) & grad;
@@ -288,8 +288,8 @@ public static unsafe class MaxPool
                 var odds0 = Vector512.ConditionalSelect(Vector512.Equals(at, topLeft + Vector512<int>.One).AsSingle(), grad, zero) + zero;
                 var evens1 = Vector512.ConditionalSelect(Vector512.Equals(at, topLeft + Vector512.Create(width)).AsSingle(), grad, zero) + zero;
                 var odds1 = Vector512.ConditionalSelect(Vector512.Equals(at, topLeft + Vector512.Create(width + 1)).AsSingle(), grad, zero) + zero;
-                var loMask = Vector512.LessThan(lane, Vector512.Create(cols)).AsSingle();
-                var hiMask = Vector512.LessThan(lane, Vector512.Create(cols - 16)).AsSingle();
+                var loMask = LaneMasks.First512(cols);
+                var hiMask = LaneMasks.First512(cols - 16);
                 float* d0 = row0 + 2 * x0, d1 = row1 + 2 * x0;
                 Avx512F.MaskStore(d0, loMask, Avx512F.PermuteVar16x32x2(evens0, interleaveLo, odds0));
                 Avx512F.MaskStore(d0 + 16, hiMask, Avx512F.PermuteVar16x32x2(evens0, interleaveHi, odds0));
