@@ -8,24 +8,8 @@ namespace Neurone.Nn;
 /// plus an optional bias: stride, zero padding (a number, or "same", stride 1 only) and dilation. Initialised
 /// as PyTorch (weight and bias U(±1/√fan_in)). It runs the 2-D kernels on planes of height 1.
 /// </summary>
-public sealed class Conv1d : Module, IFusedRelu
+public sealed class Conv1d : ConvolutionLayer
 {
-    /// <summary>The weight, [out, in, kernel].</summary>
-    public Parameter Weight { get; }
-
-    /// <summary>The bias, [out], or null without one.</summary>
-    public Parameter? Bias { get; }
-
-    public int InChannels { get; }
-    public int OutChannels { get; }
-    public int KernelSize { get; }
-    public int Stride { get; }
-    /// <summary>Zero padding on each side (unused when <see cref="SamePadding"/>).</summary>
-    public int Padding { get; }
-    /// <summary>True for padding "same".</summary>
-    public bool SamePadding { get; }
-    public int Dilation { get; }
-
     /// <summary>A convolution with numeric padding; <paramref name="rng"/> defaults to <see cref="Rng.Default"/>.</summary>
     public Conv1d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int dilation = 1, bool bias = true, Rng? rng = null)
         : this(inChannels, outChannels, kernelSize, stride, padding, false, dilation, bias, rng) { }
@@ -35,17 +19,9 @@ public sealed class Conv1d : Module, IFusedRelu
         : this(inChannels, outChannels, kernelSize, stride, 0, ConvSettings.ParsePadding("Conv1d", padding, stride), dilation, bias, rng) { }
 
     Conv1d(int inChannels, int outChannels, int kernelSize, int stride, int padding, bool same, int dilation, bool bias, Rng? rng)
-    {
-        ConvSettings.Check("Conv1d", inChannels, outChannels, kernelSize, stride, padding, dilation);
-        InChannels = inChannels; OutChannels = outChannels; KernelSize = kernelSize; Stride = stride;
-        Padding = padding; SamePadding = same; Dilation = dilation;
-        (Weight, Bias) = ConvolutionOp.Initialise(RegisterParameter, [outChannels, inChannels, kernelSize], bias, rng ?? Rng.Default);
-    }
+        : base("Conv1d", 1, inChannels, outChannels, kernelSize, stride, padding, same, dilation, bias, rng) { }
 
-    public override Tensor Forward(Tensor input) => Forward(input, relu: false);
-
-    /// <summary>max(conv(input), 0) in one pass over the output: what Sequential runs for Conv1d followed by ReLU.</summary>
-    public Tensor Forward(Tensor input, bool relu)
+    public override Tensor Forward(Tensor input, bool relu)
     {
         if (input.Rank != 3 || input.Size(1) != InChannels)
             throw new ArgumentException($"{Describe()}: expected input N×{InChannels}×L, got shape {Shapes.Format(input.Shape)}.");

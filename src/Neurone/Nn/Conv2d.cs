@@ -11,24 +11,8 @@ namespace Neurone.Nn;
 /// (<see cref="Convolution"/>). "same" with an even effective kernel pads one more at the bottom/right, as
 /// PyTorch does.
 /// </summary>
-public sealed class Conv2d : Module, IFusedRelu
+public sealed class Conv2d : ConvolutionLayer
 {
-    /// <summary>The weight, [out, in, kernel, kernel].</summary>
-    public Parameter Weight { get; }
-
-    /// <summary>The bias, [out], or null without one.</summary>
-    public Parameter? Bias { get; }
-
-    public int InChannels { get; }
-    public int OutChannels { get; }
-    public int KernelSize { get; }
-    public int Stride { get; }
-    /// <summary>Zero padding on each side (unused when <see cref="SamePadding"/>).</summary>
-    public int Padding { get; }
-    /// <summary>True for padding "same".</summary>
-    public bool SamePadding { get; }
-    public int Dilation { get; }
-
     /// <summary>A convolution with numeric padding; <paramref name="rng"/> defaults to <see cref="Rng.Default"/>.</summary>
     public Conv2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int dilation = 1, bool bias = true, Rng? rng = null)
         : this(inChannels, outChannels, kernelSize, stride, padding, false, dilation, bias, rng) { }
@@ -38,17 +22,9 @@ public sealed class Conv2d : Module, IFusedRelu
         : this(inChannels, outChannels, kernelSize, stride, 0, ConvSettings.ParsePadding("Conv2d", padding, stride), dilation, bias, rng) { }
 
     Conv2d(int inChannels, int outChannels, int kernelSize, int stride, int padding, bool same, int dilation, bool bias, Rng? rng)
-    {
-        ConvSettings.Check("Conv2d", inChannels, outChannels, kernelSize, stride, padding, dilation);
-        InChannels = inChannels; OutChannels = outChannels; KernelSize = kernelSize; Stride = stride;
-        Padding = padding; SamePadding = same; Dilation = dilation;
-        (Weight, Bias) = ConvolutionOp.Initialise(RegisterParameter, [outChannels, inChannels, kernelSize, kernelSize], bias, rng ?? Rng.Default);
-    }
+        : base("Conv2d", 2, inChannels, outChannels, kernelSize, stride, padding, same, dilation, bias, rng) { }
 
-    public override Tensor Forward(Tensor input) => Forward(input, relu: false);
-
-    /// <summary>max(conv(input), 0) in one pass over the output: what Sequential runs for Conv2d followed by ReLU.</summary>
-    public Tensor Forward(Tensor input, bool relu)
+    public override Tensor Forward(Tensor input, bool relu)
     {
         var g = Geometry(input);
         int n = input.Size(0);
