@@ -18,12 +18,12 @@ namespace Neurone.Kernels;
 /// </remarks>
 internal static unsafe class DirectConvolution
 {
-    /// <summary>The most taps (C·kH·kW) the direct path takes.</summary>
+    /// <summary>The most taps (C·kH·kW) the direct path takes; far below the GEMM's k block, so its product is one block too.</summary>
     public const int MaxTaps = 32;
 
     /// <summary>True when this CPU and geometry can take the direct path.</summary>
     public static bool Applies(in WindowGeometry g, int taps) =>
-        Avx512F.IsSupported && taps <= MaxTaps && taps <= Gemm.KC
+        Avx512F.IsSupported && taps <= MaxTaps
         && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0 && g.DilationH == 1 && g.DilationW == 1;
 
     /// <summary>
