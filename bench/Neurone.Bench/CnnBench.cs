@@ -28,7 +28,7 @@ static class CnnBench
         ulong seed = ulong.Parse(Opt("--seed") ?? "0", CultureInfo.InvariantCulture);
         string only = Opt("--only") ?? "";
         Parallelism.Threads = threads;
-        if (only == "profile") { Profile(); return; }
+        if (only == "profile") { Profile(Opt("--block") is { } b ? int.Parse(b, CultureInfo.InvariantCulture) : -1, rounds); return; }
         if (only != "cifar") LeNet(epochs, threads, seed, Flag("--no-anchor"));
         if (only != "lenet") Cifar(rounds, threads, seed, Flag("--no-anchor"));
     }
@@ -145,25 +145,32 @@ static class CnnBench
     }
 
     /// <summary>Forward and backward time of each LeNet layer at batch 128 (medians), to find the hot spots.</summary>
-    static void Profile()
+    /// <summary>
+    /// Times each block of LeNet at batch 128, forward and forward+backward (medians of 30 runs, times
+    /// <paramref name="rounds"/>). With <paramref name="only"/> ≥ 0 just that block is timed, so a profiler
+    /// run (perf) sees one layer's kernels alone.
+    /// </summary>
+    static void Profile(int only, int rounds)
     {
         var model = LeNetModel(new Rng(0));
         var x = Tensor.Randn([128, 1, 28, 28], new Rng(1));
         // The blocks Sequential runs as one op each (convolution + ReLU + pooling, linear + ReLU).
         int[][] blocks = [[0, 1, 2], [3, 4, 5], [6], [7, 8], [9]];
-        foreach (var block in blocks)
+        for (int k = 0; k < blocks.Length; k++)
         {
+            var block = blocks[k];
             var part = new Sequential(block.Select(i => model[i]).ToArray());
             var input = x.Detach();
             // As in training: the images need no gradient, every later activation does.
             input.RequiresGrad = block[0] != 0;
             Tensor output = part.Forward(input);
-            var fwd = Measure.Time(() => part.Forward(input), 30, 5);
-            var grad = Tensor.Randn(output.ShapeArray(), new Rng(2));
-            var bwd = Measure.Time(() => part.Forward(input).Backward(grad), 30, 5);
-            string name = string.Join(" + ", block.Select(i => model[i].Describe().Split('(')[0]));
-            Console.WriteLine($"{name,-32} forward {Stats.Of(fwd).median * 1e3,8:F3} ms  forward+backward {Stats.Of(bwd).median * 1e3,8:F3} ms");
             x = output.Detach();
+            if (only >= 0 && k != only) continue;
+            var fwd = Measure.Time(() => part.Forward(input), 30 * rounds, 5);
+            var grad = Tensor.Randn(output.ShapeArray(), new Rng(2));
+            var bwd = Measure.Time(() => part.Forward(input).Backward(grad), 30 * rounds, 5);
+            string name = string.Join(" + ", block.Select(i => model[i].Describe().Split('(')[0]));
+            Console.WriteLine($"{name,-32} forward {ExactMedian(fwd) * 1e3,8:F3} ms  forward+backward {ExactMedian(bwd) * 1e3,8:F3} ms");
         }
     }
 
@@ -171,6 +178,13 @@ static class CnnBench
         torch is { } t && t.TryGetProperty(key, out var v) ? v.GetProperty("median").GetDouble() : null;
 
     static double Median(IEnumerable<double> values) => Stats.Of(values).median;
+
+    /// <summary>The median unrounded (<see cref="Stats.Of"/> rounds to 0.1 ms, too coarse for one layer).</summary>
+    static double ExactMedian(double[] values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
 
     static void Row(string label, double ours, double? torch, bool higherIsBetter)
     {

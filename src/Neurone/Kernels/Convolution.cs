@@ -366,6 +366,8 @@ public static unsafe class Convolution
         {
             int p = g.OutPlane, inImage = channels * g.InPlane, outImage = outChannels * p, group = GroupSize();
             bool pointwise = g.IsPointwise;
+            // Few taps: the weight gradient is too narrow a product for the GEMM (see DirectConvolution).
+            bool directGradient = !pointwise && DirectConvolution.Applies(g, rows);
             // One image whose gradient needs no rebuilding is read in place.
             bool readInPlace = group == 1 && reluOut == null;
             float* cols = gw == null || pointwise ? null : Scratch(ref columnScratch, rows * p * group);
@@ -388,8 +390,11 @@ public static unsafe class Convolution
                     {
                         float* columns = pointwise ? x + (nint)n0 * inImage : cols;
                         for (int i = 0; i < count && !pointwise; i++) Im2Col.Pack(g, channels, x + (nint)(n0 + i) * inImage, cols + i * p, ld);
-                        Gemm.Multiply(false, true, outChannels, rows, ld, 1f, dySpan, ld, new ReadOnlySpan<float>(columns, rows * ld), ld,
-                            n0 == first ? 0f : 1f, new Span<float>(myW, weightSize), rows, Simd.Best, gemmThreads);
+                        if (directGradient)
+                            DirectConvolution.WeightGradient(outChannels, rows, ld, dy, ld, columns, ld, myW, n0 == first ? 0f : 1f);
+                        else
+                            Gemm.Multiply(false, true, outChannels, rows, ld, 1f, dySpan, ld, new ReadOnlySpan<float>(columns, rows * ld), ld,
+                                n0 == first ? 0f : 1f, new Span<float>(myW, weightSize), rows, Simd.Best, gemmThreads);
                     }
                     if (myB != null)
                         for (int o = 0; o < outChannels; o++) myB[o] += TensorPrimitives.Sum(dySpan.Slice(o * ld, ld));

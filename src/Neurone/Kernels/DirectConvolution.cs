@@ -81,6 +81,95 @@ internal static unsafe class DirectConvolution
         }
     }
 
+    /// <summary>
+    /// gradWeight[o·taps + t] = beta·gradWeight[o·taps + t] + Σ_p gradOutput[o·ldy + p]·cols[t·ldc + p] over
+    /// positions p in [0, <paramref name="positions"/>): the weight gradient of one lowered image (or group), for
+    /// layers with at most <see cref="MaxTaps"/> taps. As a GEMM this product is only <c>taps</c> columns wide
+    /// (LeNet's first layer: 32×9, 676 deep), so the GEMM's 32-wide tiles ran a quarter full and it transposed
+    /// the columns to pack them; here both operands are read along their rows as they lie, 8 output channels
+    /// times 3 taps at a time, one vector of positions per step.
+    /// </summary>
+    /// <remarks>
+    /// Each weight's sum is its own 16 lane partial sums (positions p ≡ lane mod 16, in order), added up by
+    /// <see cref="Vector512.Sum{T}(Vector512{T})"/>: a fixed order whatever the block it falls in.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void WeightGradient(int outChannels, int taps, int positions, float* gradOutput, nint ldy, float* cols, nint ldc,
+        float* gradWeight, float beta)
+    {
+        for (int ob = 0; ob < outChannels; ob += 8)
+            for (int tb = 0; tb < taps; tb += 3)
+            {
+                // Past the last channel or tap the last one is reused and its sums are not stored.
+                int oCount = Math.Min(8, outChannels - ob), tCount = Math.Min(3, taps - tb);
+                float* y0 = Row(gradOutput, ldy, ob + 0, outChannels), y1 = Row(gradOutput, ldy, ob + 1, outChannels);
+                float* y2 = Row(gradOutput, ldy, ob + 2, outChannels), y3 = Row(gradOutput, ldy, ob + 3, outChannels);
+                float* y4 = Row(gradOutput, ldy, ob + 4, outChannels), y5 = Row(gradOutput, ldy, ob + 5, outChannels);
+                float* y6 = Row(gradOutput, ldy, ob + 6, outChannels), y7 = Row(gradOutput, ldy, ob + 7, outChannels);
+                float* t0 = Row(cols, ldc, tb, taps), t1 = Row(cols, ldc, tb + 1, taps), t2 = Row(cols, ldc, tb + 2, taps);
+                Vector512<float> a00 = default, a01 = default, a02 = default;
+                Vector512<float> a10 = default, a11 = default, a12 = default;
+                Vector512<float> a20 = default, a21 = default, a22 = default;
+                Vector512<float> a30 = default, a31 = default, a32 = default;
+                Vector512<float> a40 = default, a41 = default, a42 = default;
+                Vector512<float> a50 = default, a51 = default, a52 = default;
+                Vector512<float> a60 = default, a61 = default, a62 = default;
+                Vector512<float> a70 = default, a71 = default, a72 = default;
+                for (int q = 0; q < positions; q += 16)
+                {
+                    var mask = LaneMasks.First512(positions - q);
+                    var c0 = Avx512F.MaskLoad(t0 + q, mask, Vector512<float>.Zero);
+                    var c1 = Avx512F.MaskLoad(t1 + q, mask, Vector512<float>.Zero);
+                    var c2 = Avx512F.MaskLoad(t2 + q, mask, Vector512<float>.Zero);
+                    var d0 = Avx512F.MaskLoad(y0 + q, mask, Vector512<float>.Zero);
+                    a00 = Vector512.FusedMultiplyAdd(d0, c0, a00); a01 = Vector512.FusedMultiplyAdd(d0, c1, a01); a02 = Vector512.FusedMultiplyAdd(d0, c2, a02);
+                    var d1 = Avx512F.MaskLoad(y1 + q, mask, Vector512<float>.Zero);
+                    a10 = Vector512.FusedMultiplyAdd(d1, c0, a10); a11 = Vector512.FusedMultiplyAdd(d1, c1, a11); a12 = Vector512.FusedMultiplyAdd(d1, c2, a12);
+                    var d2 = Avx512F.MaskLoad(y2 + q, mask, Vector512<float>.Zero);
+                    a20 = Vector512.FusedMultiplyAdd(d2, c0, a20); a21 = Vector512.FusedMultiplyAdd(d2, c1, a21); a22 = Vector512.FusedMultiplyAdd(d2, c2, a22);
+                    var d3 = Avx512F.MaskLoad(y3 + q, mask, Vector512<float>.Zero);
+                    a30 = Vector512.FusedMultiplyAdd(d3, c0, a30); a31 = Vector512.FusedMultiplyAdd(d3, c1, a31); a32 = Vector512.FusedMultiplyAdd(d3, c2, a32);
+                    var d4 = Avx512F.MaskLoad(y4 + q, mask, Vector512<float>.Zero);
+                    a40 = Vector512.FusedMultiplyAdd(d4, c0, a40); a41 = Vector512.FusedMultiplyAdd(d4, c1, a41); a42 = Vector512.FusedMultiplyAdd(d4, c2, a42);
+                    var d5 = Avx512F.MaskLoad(y5 + q, mask, Vector512<float>.Zero);
+                    a50 = Vector512.FusedMultiplyAdd(d5, c0, a50); a51 = Vector512.FusedMultiplyAdd(d5, c1, a51); a52 = Vector512.FusedMultiplyAdd(d5, c2, a52);
+                    var d6 = Avx512F.MaskLoad(y6 + q, mask, Vector512<float>.Zero);
+                    a60 = Vector512.FusedMultiplyAdd(d6, c0, a60); a61 = Vector512.FusedMultiplyAdd(d6, c1, a61); a62 = Vector512.FusedMultiplyAdd(d6, c2, a62);
+                    var d7 = Avx512F.MaskLoad(y7 + q, mask, Vector512<float>.Zero);
+                    a70 = Vector512.FusedMultiplyAdd(d7, c0, a70); a71 = Vector512.FusedMultiplyAdd(d7, c1, a71); a72 = Vector512.FusedMultiplyAdd(d7, c2, a72);
+                }
+                PutRow(gradWeight + (nint)(ob + 0) * taps + tb, 0 < oCount, tCount, a00, a01, a02, beta);
+                PutRow(gradWeight + (nint)(ob + 1) * taps + tb, 1 < oCount, tCount, a10, a11, a12, beta);
+                PutRow(gradWeight + (nint)(ob + 2) * taps + tb, 2 < oCount, tCount, a20, a21, a22, beta);
+                PutRow(gradWeight + (nint)(ob + 3) * taps + tb, 3 < oCount, tCount, a30, a31, a32, beta);
+                PutRow(gradWeight + (nint)(ob + 4) * taps + tb, 4 < oCount, tCount, a40, a41, a42, beta);
+                PutRow(gradWeight + (nint)(ob + 5) * taps + tb, 5 < oCount, tCount, a50, a51, a52, beta);
+                PutRow(gradWeight + (nint)(ob + 6) * taps + tb, 6 < oCount, tCount, a60, a61, a62, beta);
+                PutRow(gradWeight + (nint)(ob + 7) * taps + tb, 7 < oCount, tCount, a70, a71, a72, beta);
+            }
+    }
+
+    /// <summary>Row <paramref name="i"/> of a matrix of <paramref name="count"/> rows, or its last row past the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static float* Row(float* matrix, nint ld, int i, int count) => matrix + Math.Min(i, count - 1) * ld;
+
+    /// <summary>Stores the first <paramref name="taps"/> of one channel's three tap sums, if the channel is real.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void PutRow(float* target, bool real, int taps, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, float beta)
+    {
+        if (!real) return;
+        Put(target, s0, beta);
+        if (taps > 1) Put(target + 1, s1, beta);
+        if (taps > 2) Put(target + 2, s2, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Put(float* target, Vector512<float> sum, float beta)
+    {
+        float s = Vector512.Sum(sum);
+        *target = beta == 0f ? s : *target + s;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Store(float* dst, Vector512<float> mask, Vector512<float> sum, float* bias, int block, int j, int count)
     {

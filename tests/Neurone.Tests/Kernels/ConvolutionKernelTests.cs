@@ -187,6 +187,54 @@ public class ConvolutionKernelTests
         Assert.Equal(expected, y);
     }
 
+    /// <summary>The weight and bias gradients by the definition, in double: Σ over images and outputs of gy·x.</summary>
+    static (double[] gw, double[] gb) NaiveWeightGradient(in WindowGeometry g, int batch, int channels, int outChannels, float[] x, float[] gy)
+    {
+        int taps = channels * g.KernelArea;
+        var gw = new double[outChannels * taps];
+        var gb = new double[outChannels];
+        for (int n = 0; n < batch; n++)
+            for (int o = 0; o < outChannels; o++)
+                for (int oy = 0; oy < g.OutHeight; oy++)
+                    for (int ox = 0; ox < g.OutWidth; ox++)
+                    {
+                        double d = gy[((n * outChannels + o) * g.OutHeight + oy) * g.OutWidth + ox];
+                        gb[o] += d;
+                        for (int c = 0; c < channels; c++)
+                            for (int i = 0; i < g.KernelH; i++)
+                                for (int j = 0; j < g.KernelW; j++)
+                                {
+                                    int iy = oy * g.StrideH - g.PadH + i * g.DilationH, ix = ox * g.StrideW - g.PadW + j * g.DilationW;
+                                    if (iy < 0 || iy >= g.Height || ix < 0 || ix >= g.Width) continue;
+                                    gw[((o * channels + c) * g.KernelH + i) * g.KernelW + j] += d * x[((n * channels + c) * g.Height + iy) * g.Width + ix];
+                                }
+                    }
+        return (gw, gb);
+    }
+
+    [Theory]
+    // h, w, k, in channels, out channels, batch: LeNet's first layer (more images than gradient chunks), the CIFAR
+    // net's, 32 taps, taps and channels that are not multiples of the direct kernel's 3×8 block, a tail-only row.
+    [InlineData(28, 28, 3, 1, 32, 11)]
+    [InlineData(32, 32, 3, 3, 32, 2)]
+    [InlineData(9, 20, 4, 2, 9, 3)]
+    [InlineData(7, 7, 2, 1, 13, 1)]
+    [InlineData(6, 5, 2, 3, 1, 4)]
+    public void FirstLayerWeightGradientEqualsTheDefinition(int h, int w, int k, int c, int o, int batch)
+    {
+        var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
+        Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || DirectConvolution.Applies(g, c * k * k));
+        var x = Random(batch * c * g.InPlane, 31);
+        var wt = Random(o * c * k * k, 32);
+        var gy = Random(batch * o * g.OutPlane, 33);
+        var (expectedW, expectedB) = NaiveWeightGradient(g, batch, c, o, x, gy);
+        var gw = new float[wt.Length]; var gb = new float[o];
+        Convolution.Backward(g, batch, c, o, x, wt, gy, default, gw, 0f, gb, 0f);
+        // Sums of up to 11·676 products of values in [−1, 1]: float rounding stays far below 1e-3.
+        for (int i = 0; i < gw.Length; i++) Assert.Equal(expectedW[i], gw[i], 1e-3);
+        for (int i = 0; i < gb.Length; i++) Assert.Equal(expectedB[i], gb[i], 1e-3);
+    }
+
     [Fact]
     public void BackwardAccumulatesWithBetaOne()
     {
