@@ -14,7 +14,8 @@ namespace Neurone.Bench;
 /// invocation. LeNet-like MNIST network (Adam 1e-3, batch 128): seconds per epoch (median of all epochs), test
 /// accuracy per epoch, batch-1 inference. Keras CIFAR-10 network (Adam, batch 64, random data as the script):
 /// seconds per 10,000 images (median of rounds).
-/// Options: --epochs N (2), --rounds N (3), --threads N (2), --seed N (0), --no-anchor, --only lenet|cifar.
+/// Options: --epochs N (2), --rounds N (3), --threads N (2), --seed N (0), --no-anchor, --only lenet|cifar, and for
+/// profiling --only profile [--block N] (per-block times of one batch) or --only inference (batch-1 forwards).
 /// </summary>
 static class CnnBench
 {
@@ -28,6 +29,7 @@ static class CnnBench
         ulong seed = ulong.Parse(Opt("--seed") ?? "0", CultureInfo.InvariantCulture);
         string only = Opt("--only") ?? "";
         Parallelism.Threads = threads;
+        if (only == "inference") { Inference(rounds); return; }
         if (only == "profile") { Profile(Opt("--block") is { } b ? int.Parse(b, CultureInfo.InvariantCulture) : -1, rounds); return; }
         if (only != "cifar") LeNet(epochs, threads, seed, Flag("--no-anchor"));
         if (only != "lenet") Cifar(rounds, threads, seed, Flag("--no-anchor"));
@@ -145,6 +147,20 @@ static class CnnBench
     }
 
     /// <summary>Forward and backward time of each LeNet layer at batch 128 (medians), to find the hot spots.</summary>
+    /// <summary>
+    /// Batch-1 inference of an untrained LeNet on random images (speed does not depend on the weights), for a
+    /// profiler: 1,000 × <paramref name="rounds"/> forwards, then the median.
+    /// </summary>
+    static void Inference(int rounds)
+    {
+        var model = LeNetModel(new Rng(0));
+        model.Eval();
+        var x1 = Tensor.Randn([1, 1, 28, 28], new Rng(1));
+        using var _ = GradMode.NoGrad();
+        var times = Measure.Time(() => model.Forward(x1), 1000 * rounds, 100);
+        Console.WriteLine($"LeNet inference, batch 1: {ExactMedian(times) * 1e6:F1} µs (median of {times.Length})");
+    }
+
     /// <summary>
     /// Times each block of LeNet at batch 128, forward and forward+backward (medians of 30 runs, times
     /// <paramref name="rounds"/>). With <paramref name="only"/> ≥ 0 just that block is timed, so a profiler

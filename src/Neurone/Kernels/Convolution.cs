@@ -78,8 +78,9 @@ public static unsafe class Convolution
     /// <summary>
     /// maxpool(max(conv(input, weight) + bias, 0)) without keeping the convolution's output: each image is
     /// convolved into a per-thread buffer and pooled from there. <paramref name="output"/> is N×O×PH×PW and
-    /// <paramref name="indices"/> records, per output, the winner's index within its convolution plane, as
-    /// <see cref="MaxPool"/> does. Pooling before the ReLU gives the same values (the ReLU is monotone) and, where
+    /// <paramref name="indices"/> records, per output, the winner's index within the part of its convolution
+    /// plane that the pooling reads (rows and columns no window reaches are cut, see <see cref="CropToPooled"/>;
+    /// otherwise the whole plane, as <see cref="MaxPool"/> indexes it). Only <see cref="BackwardReluMaxPool"/> reads them. Pooling before the ReLU gives the same values (the ReLU is monotone) and, where
     /// the result is positive, the same winner.
     /// </summary>
     public static void ForwardReluMaxPool(in WindowGeometry g, in WindowGeometry pool, int batch, int channels, int outChannels,
@@ -91,12 +92,13 @@ public static unsafe class Convolution
             throw new ArgumentException($"conv: bias has {bias.Length} elements, expected {outChannels}.");
         if (output.Length != pooled || indices.Length != pooled)
             throw new ArgumentException($"conv+relu+maxpool: the output has {output.Length} and the indices {indices.Length} elements, expected {batch}x{outChannels}x{pool.OutHeight}x{pool.OutWidth} = {pooled}.");
+        var (conv, window) = CropToPooled(g, pool);
         fixed (float* x = input, w = weight, b = bias, y = output)
         fixed (int* idx = indices)
         {
             var job = ConvJob.Current;
-            job.SetForward(g, batch, channels, outChannels, x, w, bias.Length == 0 ? null : b, y, applyRelu: true);
-            job.SetPool(pool, idx);
+            job.SetForward(conv, batch, channels, outChannels, x, w, bias.Length == 0 ? null : b, y, applyRelu: true);
+            job.SetPool(window, idx);
             job.Run();
         }
     }
@@ -116,17 +118,35 @@ public static unsafe class Convolution
         if (output.Length != pooled || indices.Length != pooled || gradOutput.Length != pooled)
             throw new ArgumentException($"conv+relu+maxpool backward: the output, indices and output gradient have {output.Length}, {indices.Length} and {gradOutput.Length} elements, expected {pooled} each.");
         CheckGradientTargets(input.Length, weight.Length, outChannels, gradInput.Length, gradWeight.Length, gradBias.Length);
+        var (conv, window) = CropToPooled(g, pool);
         fixed (float* x = input, w = weight, y = output, gy = gradOutput, gx = gradInput, gw = gradWeight, gb = gradBias)
         fixed (int* idx = indices)
         {
             var job = ConvJob.Current;
-            job.SetBackward(g, batch, channels, outChannels, x, w, gy,
+            job.SetBackward(conv, batch, channels, outChannels, x, w, gy,
                 gradInput.Length == 0 ? null : gx, gradWeight.Length == 0 ? null : gw, betaWeight, gradBias.Length == 0 ? null : gb, betaBias);
-            job.SetPool(pool, idx);
+            job.SetPool(window, idx);
             job.SetReluSource(y);
             job.Run();
         }
     }
+
+    /// <summary>
+    /// The convolution and pooling geometries cut to the convolution outputs some pooling window reads. A pooling
+    /// that rounds its output size down leaves the last rows or columns out (LeNet's second layer: 11×11 pooled
+    /// 2×2 reads only 10×10, 83% of the outputs); the fused op then neither computes them nor, in the backward,
+    /// multiplies their zero gradients.
+    /// </summary>
+    static (WindowGeometry Conv, WindowGeometry Pool) CropToPooled(in WindowGeometry g, in WindowGeometry pool)
+    {
+        int h = ReadExtent(pool.OutHeight, pool.StrideH, pool.PadH, pool.KernelH, pool.DilationH, g.OutHeight);
+        int w = ReadExtent(pool.OutWidth, pool.StrideW, pool.PadW, pool.KernelW, pool.DilationW, g.OutWidth);
+        return (g with { OutHeight = h, OutWidth = w }, pool with { Height = h, Width = w });
+    }
+
+    /// <summary>One past the last position the last of <paramref name="windows"/> windows covers, at most <paramref name="size"/>.</summary>
+    static int ReadExtent(int windows, int stride, int pad, int kernel, int dilation, int size) =>
+        Math.Min(size, (windows - 1) * stride - pad + dilation * (kernel - 1) + 1);
 
     static long CheckPool(in WindowGeometry g, in WindowGeometry pool, int batch, int outChannels)
     {

@@ -70,12 +70,18 @@ public class ConvLayerTests
         conv.Forward(x).Relu().Backward(r);
         Assert.Equal(x.Grad!.ToArray(), fusedGrads[0]);
         Assert.Equal(conv.Weight.Grad!.ToArray(), fusedGrads[1]);
-        Assert.Equal(conv.Bias.Grad!.ToArray(), fusedGrads[2]);
+        // The bias gradient is a vector sum over a plane. Where the pooling never reads the last row and column
+        // (13 → conv 11 → pooled 5 reads 10×10), the fused op leaves those outputs out, and their zero gradients
+        // with them; the vector sum then groups its terms differently: equal to rounding, not to the bit.
+        var expectedBias = conv.Bias.Grad!.ToArray();
+        for (int i = 0; i < expectedBias.Length; i++)
+            Assert.Equal(expectedBias[i], fusedGrads[2][i], 1e-5 * Math.Max(1, Math.Abs(expectedBias[i])));
     }
 
     [Theory]
     // batch, channels in/out, input size, conv kernel/padding, pool kernel/stride/padding: LeNet's shapes,
-    // odd sizes (a pooling that drops the last row), overlapping windows with padding, one image (threaded GEMMs).
+    // odd sizes (a pooling that drops the last row, which the fused op then never computes), overlapping windows
+    // with padding, one image (threaded GEMMs).
     [InlineData(4, 1, 8, 28, 3, 0, 2, 2, 0)]
     [InlineData(3, 4, 6, 13, 3, 0, 2, 2, 0)]
     [InlineData(2, 2, 3, 9, 3, 1, 3, 2, 1)]
@@ -99,7 +105,12 @@ public class ConvLayerTests
         pool.Forward(conv.Forward(x).Relu()).Backward(r);
         Assert.Equal(x.Grad!.ToArray(), fusedGrads[0]);
         Assert.Equal(conv.Weight.Grad!.ToArray(), fusedGrads[1]);
-        Assert.Equal(conv.Bias.Grad!.ToArray(), fusedGrads[2]);
+        // The bias gradient is a vector sum over a plane. Where the pooling never reads the last row and column
+        // (13 → conv 11 → pooled 5 reads 10×10), the fused op leaves those outputs out, and their zero gradients
+        // with them; the vector sum then groups its terms differently: equal to rounding, not to the bit.
+        var expectedBias = conv.Bias.Grad!.ToArray();
+        for (int i = 0; i < expectedBias.Length; i++)
+            Assert.Equal(expectedBias[i], fusedGrads[2][i], 1e-5 * Math.Max(1, Math.Abs(expectedBias[i])));
     }
 
     [Fact]
