@@ -27,11 +27,11 @@ static class GemmBench
         new("L2_dW 256x128@128x512", 256, 128, 512, "TN"),
         // Batch-1 inference of the first layer (matrix-vector path); not in gemm.py, so no OpenBLAS figure.
         new("B1_fwd 1x784@784x512", 1, 784, 512, "NT"),
-        // LeNet's second convolution on a group of 4 images (121 outputs each), as each thread runs it alone:
+        // LeNet's second convolution on a group of 5 images (the 100 outputs each that its pooling reads), as each thread runs it alone:
         // forward, weight gradient, column gradient. Not in gemm.py.
-        new("C2_fwd 64x288@288x484", 64, 288, 484, "NN"),
-        new("C2_dW 64x484@484x288", 64, 484, 288, "NT"),
-        new("C2_dX 288x64@64x484", 288, 64, 484, "TN"),
+        new("C2_fwd 64x288@288x500", 64, 288, 500, "NN"),
+        new("C2_dW 64x500@500x288", 64, 500, 288, "NT"),
+        new("C2_dX 288x64@64x500", 288, 64, 500, "TN"),
     ];
 
     const double DefaultPeak = 339;

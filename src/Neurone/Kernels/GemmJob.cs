@@ -19,6 +19,7 @@ internal sealed unsafe class GemmJob : IParallelWork
     public int KcBlock;   // k block size: a function of k alone (bit-identical results for any thread count)
     public int Parts;     // number of parts (threads) the output is split into
     bool splitN;          // split the columns (else the rows) of C
+    bool wide;            // AVX-512 with the 8×48 microkernel rather than the 12×32 one
     int panels, panelSize;
 
     // Matrix-vector mode (m = 1 or n = 1): y = alpha·x·M + beta·y over `outputs` outputs.
@@ -50,8 +51,10 @@ internal sealed unsafe class GemmJob : IParallelWork
 
         int blocks = (K + Gemm.KC - 1) / Gemm.KC;
         KcBlock = (K + blocks - 1) / blocks;
+        wide = Level == SimdLevel.Vector512 && PrefersWide(M, N);
         (int mr, int nr) = Level switch
         {
+            SimdLevel.Vector512 when wide => (GemmKernel512Wide.MR, GemmKernel512Wide.NR),
             SimdLevel.Vector512 => (GemmKernel512.MR, GemmKernel512.NR),
             SimdLevel.Vector256 => (GemmKernel256.MR, GemmKernel256.NR),
             _ => (GemmKernelScalar.MR, GemmKernelScalar.NR),
@@ -63,6 +66,17 @@ internal sealed unsafe class GemmJob : IParallelWork
         panels = ((splitN ? N : M) + panelSize - 1) / panelSize;
         Parts = Math.Max(1, Math.Min(threads, panels));
     }
+
+    /// <summary>
+    /// True when the 8×48 tiles of <see cref="GemmKernel512Wide"/> leave less of their area empty on an m×n
+    /// product than the 12×32 tiles of <see cref="GemmKernel512"/>. A function of the shape alone; both kernels
+    /// give the same bits anyway.
+    /// </summary>
+    internal static bool PrefersWide(int m, int n) =>
+        Used(m, GemmKernel512Wide.MR) * Used(n, GemmKernel512Wide.NR) > Used(m, GemmKernel512.MR) * Used(n, GemmKernel512.NR);
+
+    /// <summary>The fraction of ⌈size/tile⌉ tiles that <paramref name="size"/> fills.</summary>
+    static double Used(int size, int tile) => size / (double)((size + tile - 1) / tile * tile);
 
     void PlanGemv(int threads)
     {
@@ -109,6 +123,7 @@ internal sealed unsafe class GemmJob : IParallelWork
         else { i0 = p0 * panelSize; i1 = Math.Min(M, p1 * panelSize); }
         switch (Level)
         {
+            case SimdLevel.Vector512 when wide: Gemm.Blocked<GemmKernel512Wide>(this, i0, i1, j0, j1); break;
             case SimdLevel.Vector512: Gemm.Blocked<GemmKernel512>(this, i0, i1, j0, j1); break;
             case SimdLevel.Vector256: Gemm.Blocked<GemmKernel256>(this, i0, i1, j0, j1); break;
             default: Gemm.Blocked<GemmKernelScalar>(this, i0, i1, j0, j1); break;

@@ -148,6 +148,22 @@ public class GemmTests
     }
 
     [Fact]
+    public void BothAvx512KernelsGiveTheSameBits()
+    {
+        if (!Simd.IsSupported(SimdLevel.Vector512)) return;
+        // 64 rows: 8×48 tiles fit exactly, 12×32 would leave a tile two-thirds empty; 72 rows fit 12×32 exactly.
+        Assert.True(GemmJob.PrefersWide(64, 96));
+        Assert.False(GemmJob.PrefersWide(72, 96));
+        var tall = new Problem(72, 96, 300, false, true, 1f, 0f, 0, 11);
+        float[] narrow = tall.Run(SimdLevel.Vector512, 1);
+        // The same first 64 rows of A, B and C as a 64-row product, which takes the 8×48 kernel.
+        float[] wide = new float[64 * 96];
+        Gemm.Multiply(false, true, 64, 96, 300, 1f, tall.A, tall.Lda, tall.B, tall.Ldb, 0f, wide, 96, SimdLevel.Vector512, 1);
+        for (int i = 0; i < wide.Length; i++)
+            Assert.Equal(BitConverter.SingleToInt32Bits(narrow[i]), BitConverter.SingleToInt32Bits(wide[i]));
+    }
+
+    [Fact]
     public void VectorPathsAgreeWithScalarPath()
     {
         var p = new Problem(45, 77, 129, true, false, 1f, 0f, 2, 7);
