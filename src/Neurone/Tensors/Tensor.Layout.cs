@@ -113,6 +113,14 @@ public partial class Tensor
         return Slice(i, 1).Squeeze(0);
     }
 
+    /// <summary>Copies source rows <paramref name="rows"/>[from..to) into rows from..to of <paramref name="target"/>.</summary>
+    static void CopyRows(Tensor source, int[] rows, Tensor target, int rowSize, int from, int to)
+    {
+        var src = source.AsReadOnlySpan();
+        var dst = target.AsSpan();
+        for (int i = from; i < to; i++) src.Slice(rows[i] * rowSize, rowSize).CopyTo(dst.Slice(i * rowSize, rowSize));
+    }
+
     /// <summary>
     /// A new tensor made of the rows (along dimension 0) named by <paramref name="rows"/>, in that order
     /// (PyTorch's <c>index_select(0, rows)</c>): how a shuffled mini-batch is gathered.
@@ -125,15 +133,17 @@ public partial class Tensor
         var result = (int[])shape.Clone();
         result[0] = rows.Length;
         var t = Uninitialized(result);
-        var src = AsReadOnlySpan();
-        var dst = t.AsSpan();
         for (int i = 0; i < rows.Length; i++)
         {
             int r = rows[i];
             if ((uint)r >= (uint)n) throw new ArgumentOutOfRangeException(nameof(rows), $"gather_rows: row index {r} at position {i} is out of range for shape {Shapes.Format(shape)}.");
-            src.Slice(r * rowSize, rowSize).CopyTo(dst.Slice(i * rowSize, rowSize));
         }
         int[] picked = rows.ToArray();
+        // Rows scattered over a large tensor come from memory, not cache: two cores fetch them faster than
+        // one (CIFAR batches of 200 rows of 12 KB from 588 MB). Copies are exact, so the split shows nowhere.
+        if (Kernels.LargeElementwise.Worth(t.Count))
+            Kernels.LargeElementwise.For(picked.Length, (from, to) => CopyRows(this, picked, t, rowSize, from, to));
+        else CopyRows(this, picked, t, rowSize, 0, picked.Length);
         return Graph.Record(t, "gather_rows", [this], g =>
         {
             // Rows picked twice receive the sum of both gradients.

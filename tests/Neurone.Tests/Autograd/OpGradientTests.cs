@@ -36,6 +36,27 @@ public class OpGradientTests
     }
 
     [Fact]
+    public void SumOfASquareIsFusedAndKeepsItsGradients()
+    {
+        // A leaf (gradient written into .Grad), an intermediate, and a square with a second use whose
+        // gradient must still reach x through the square's own node.
+        var w = Leaf([3, 4], 8);
+        Check(() => w.Square().Sum() * 0.3f, w);
+        var a = Leaf([3, 4], 9);
+        Check(() => (a * 2f).Square().Sum(), a);
+        Check(() => { var s = a.Square(); return s.Sum() + (s * a).Sum(); }, a);
+        Assert.Equal("sum_of_squares", w.Square().Sum().GradFn!.Name);
+
+        // The same bits as the unfused ops, (x + x)·g, written fresh and then accumulated.
+        var x = Leaf([5, 7], 10);
+        var values = x.ToArray();
+        (x.Square().Sum() * 0.25f).Backward();
+        Assert.Equal(values.Select(v => (v + v) * 0.25f), x.Grad!.ToArray());
+        x.Square().Sum().Backward();
+        Assert.Equal(values.Select(v => (v + v) * 0.25f + (v + v)), x.Grad!.ToArray());
+    }
+
+    [Fact]
     public void ScalarOperators()
     {
         var a = Leaf([2, 3], 5, 0.5f, 2f);

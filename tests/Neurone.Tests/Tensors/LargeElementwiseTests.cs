@@ -36,4 +36,21 @@ public class LargeElementwiseTests
             for (int i = 0; i < one.Length; i++) Assert.Equal(one[i], other[i]);
         }
     }
+
+    [Fact]
+    public void LargeGathersAreSplitWithoutChangingTheRows()
+    {
+        // 300 rows of 1,000: above the split threshold, with a row picked twice and the last row.
+        var x = Tensor.Randn([500, 1000], new Rng(4));
+        int[] rows = Enumerable.Range(0, 300).Select(i => (i * 37) % 500).Append(499).Append(37).ToArray();
+        var expected = rows.SelectMany(r => x.ToArray().AsSpan(r * 1000, 1000).ToArray()).ToArray();
+        foreach (int t in new[] { 1, 2, 3 })
+        {
+            int saved = Parallelism.Threads;
+            Parallelism.Threads = t;
+            try { Assert.Equal(expected, x.GatherRows(rows).ToArray()); }
+            finally { Parallelism.Threads = saved; }
+        }
+        Assert.True(LargeElementwise.Worth(rows.Length * 1000) || Parallelism.Threads == 1);
+    }
 }
