@@ -23,8 +23,12 @@ public static unsafe class Convolution
     /// <summary>Chunks the weight gradient is summed in, claimed by the threads as they come free.</summary>
     const int GradientChunks = 8;
 
-    /// <summary>Output channels a part takes when a small forward is split by channel: one AVX-512 GEMM tile of rows.</summary>
-    const int ChannelsPerPart = 12;
+    /// <summary>
+    /// Output channels come in groups of this many when a small forward is split by channel: the row tile of
+    /// the 8×48 AVX-512 kernel. (Every GEMM kernel computes each output the same way wherever its tile falls,
+    /// so the split only changes speed, never a bit.)
+    /// </summary>
+    const int ChannelsPerPart = 8;
 
     /// <summary>Columns a group of images should fill in one GEMM, and the most images a group takes.</summary>
     const int GroupColumns = 512, MaxGroup = 16;
@@ -267,7 +271,7 @@ public static unsafe class Convolution
         {
             if (channelParts > 1)
             {
-                // Whole GEMM tiles of channels per part, so the split never changes which tile a channel is in.
+                // Whole groups of channels per part, as even as they come.
                 int tiles = (outChannels + ChannelsPerPart - 1) / ChannelsPerPart;
                 int o0 = Math.Min(outChannels, part * tiles / channelParts * ChannelsPerPart);
                 int o1 = Math.Min(outChannels, (part + 1) * tiles / channelParts * ChannelsPerPart);

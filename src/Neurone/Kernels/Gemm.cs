@@ -70,17 +70,52 @@ public static unsafe class Gemm
                 Scale(m, n, beta, pc, ldc);
                 return;
             }
-            var job = GemmJob.Current;
-            job.Set(level, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            try
+            if (alpha == 1f && GemmJob.PrefersTransposed(level, m, n, k))
             {
-                job.Plan(threads);
-                WorkerPool.Run(job, job.Parts);
+                // Cᵀ = op(B)ᵀ·op(A)ᵀ fills the microkernel's tiles better; computed into scratch, then stored
+                // transposed. With alpha 1 every element is the same k-chain, rounded once when beta·C is
+                // added, exactly as the kernel's epilogue does: the same bits as the direct product.
+                float* t = GemmBuffers.Current.T(m * n);
+                Run(level, !transB, !transA, n, m, k, 1f, pb, ldb, pa, lda, 0f, t, m, threads);
+                StoreTransposed(t, m, n, beta, pc, ldc);
+                return;
             }
-            finally
-            {
-                job.Clear();
-            }
+            Run(level, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, threads);
+        }
+    }
+
+    static void Run(SimdLevel level, bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads)
+    {
+        var job = GemmJob.Current;
+        job.Set(level, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        try
+        {
+            job.Plan(threads);
+            WorkerPool.Run(job, job.Parts);
+        }
+        finally
+        {
+            job.Clear();
+        }
+    }
+
+    /// <summary>C = Tᵀ + beta·C, where T (n×m, contiguous) holds the product transposed; beta = 0 never reads C.</summary>
+    static void StoreTransposed(float* t, int m, int n, float beta, float* c, nint ldc)
+    {
+        if (beta == 0f)
+        {
+            GemmPacking.Transpose(t, m, n, m, c, ldc, pad: false);
+            return;
+        }
+        // beta·C first, then the product added: the rounding of fma(product, 1, beta·C) in the kernel.
+        var rows = GemmBuffers.Current.X(m * n);
+        GemmPacking.Transpose(t, m, n, m, rows, n, pad: false);
+        for (int i = 0; i < m; i++)
+        {
+            var ci = new Span<float>(c + i * ldc, n);
+            if (beta != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(ci, beta, ci);
+            System.Numerics.Tensors.TensorPrimitives.Add(ci, new ReadOnlySpan<float>(rows + (nint)i * n, n), ci);
         }
     }
 

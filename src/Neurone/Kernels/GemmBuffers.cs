@@ -14,8 +14,8 @@ internal sealed unsafe class GemmBuffers
     /// <summary>The calling thread's buffers.</summary>
     public static GemmBuffers Current => current ??= new GemmBuffers();
 
-    float[]? a, b, x;
-    float* pa, pb, px;
+    float[]? a, b, x, t;
+    float* pa, pb, px, pt;
 
     /// <summary>At least <paramref name="floats"/> floats for packed A, 64-byte aligned.</summary>
     public float* A(int floats) => Ensure(ref a, ref pa, floats);
@@ -23,6 +23,8 @@ internal sealed unsafe class GemmBuffers
     public float* B(int floats) => Ensure(ref b, ref pb, floats);
     /// <summary>At least <paramref name="floats"/> floats of scratch for a gathered vector.</summary>
     public float* X(int floats) => Ensure(ref x, ref px, floats);
+    /// <summary>At least <paramref name="floats"/> floats for a product computed transposed, 64-byte aligned.</summary>
+    public float* T(int floats) => Ensure(ref t, ref pt, floats);
 
     static float* Ensure(ref float[]? array, ref float* aligned, int floats)
     {

@@ -43,8 +43,11 @@ internal static unsafe class GemmPacking
         }
     }
 
-    /// <summary>dst[p·width + r] = src[r·ld + p] for r &lt; rows, p &lt; len; rows rows..width are zeroed.</summary>
-    static void Transpose(float* src, nint ld, int rows, int len, float* dst, int width)
+    /// <summary>
+    /// dst[p·width + r] = src[r·ld + p] for r &lt; rows, p &lt; len; rows rows..width are zeroed (the padding of a
+    /// packed panel) unless <paramref name="pad"/> is false.
+    /// </summary>
+    internal static void Transpose(float* src, nint ld, int rows, int len, float* dst, nint width, bool pad = true)
     {
         int r = 0;
         if (Avx.IsSupported)
@@ -70,13 +73,13 @@ internal static unsafe class GemmPacking
             for (int p = 0; p < len; p++)
                 d[p * width] = s[p];
         }
-        for (r = rows; r < width; r++)
+        for (r = rows; pad && r < width; r++)
             for (int p = 0; p < len; p++)
                 dst[p * width + r] = 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Transpose8x8(float* s, nint ld, float* d, int width)
+    static void Transpose8x8(float* s, nint ld, float* d, nint width)
     {
         Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ld), r2 = Avx.LoadVector256(s + 2 * ld), r3 = Avx.LoadVector256(s + 3 * ld);
         Vector256<float> r4 = Avx.LoadVector256(s + 4 * ld), r5 = Avx.LoadVector256(s + 5 * ld), r6 = Avx.LoadVector256(s + 6 * ld), r7 = Avx.LoadVector256(s + 7 * ld);
@@ -97,7 +100,7 @@ internal static unsafe class GemmPacking
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Transpose4x8(float* s, nint ld, float* d, int width)
+    static void Transpose4x8(float* s, nint ld, float* d, nint width)
     {
         Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + ld), r2 = Avx.LoadVector256(s + 2 * ld), r3 = Avx.LoadVector256(s + 3 * ld);
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
@@ -109,6 +112,15 @@ internal static unsafe class GemmPacking
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void CopyPadded(float* src, float* dst, int count, int width)
     {
+        if (Avx512F.IsSupported)
+        {
+            // A panel row is 12 to 48 floats: one masked move per 16 (lanes past count load as zero, lanes
+            // past width are not stored), with no scalar tail.
+            for (int q = 0; q < width; q += 16)
+                Avx512F.MaskStore(dst + q, LaneMasks.First512(width - q),
+                    Avx512F.MaskLoad(src + q, LaneMasks.First512(count - q), Vector512<float>.Zero));
+            return;
+        }
         int j = 0;
         if (Vector256.IsHardwareAccelerated)
             for (; j + 8 <= count; j += 8)

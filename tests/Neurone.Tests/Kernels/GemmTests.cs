@@ -163,6 +163,36 @@ public class GemmTests
             Assert.Equal(BitConverter.SingleToInt32Bits(narrow[i]), BitConverter.SingleToInt32Bits(wide[i]));
     }
 
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(1f)]
+    [InlineData(-0.5f)]
+    public void AProductComputedTransposedGivesTheSameBits(float beta)
+    {
+        if (!Simd.IsSupported(SimdLevel.Vector512)) return;
+        // 10 columns (an output layer) is computed as its transpose; 32 columns is not. Columns of a product
+        // are independent, so the first 10 of the wider one must match to the bit, for every beta.
+        Assert.True(GemmJob.PrefersTransposed(SimdLevel.Vector512, 64, 10, 100));
+        Assert.False(GemmJob.PrefersTransposed(SimdLevel.Vector512, 64, 32, 100));
+        foreach (var (transA, transB) in new[] { (false, false), (true, false), (false, true), (true, true) })
+        {
+            var wideProblem = new Problem(64, 32, 100, transA, transB, 1f, beta, 0, 12);
+            float[] wide = wideProblem.Run(SimdLevel.Vector512, 2);
+            // The same A, the first 10 columns of B and C, with 3 floats of padding after each row of C.
+            int ldc = 13;
+            var c = new float[64 * ldc];
+            for (int i = 0; i < 64; i++)
+                for (int j = 0; j < ldc; j++) c[i * ldc + j] = j < 10 ? wideProblem.C0[i * 32 + j] : float.NaN;
+            Gemm.Multiply(transA, transB, 64, 10, 100, 1f, wideProblem.A, wideProblem.Lda, wideProblem.B, wideProblem.Ldb, beta, c, ldc, SimdLevel.Vector512, 2);
+            for (int i = 0; i < 64; i++)
+            {
+                for (int j = 0; j < 10; j++)
+                    Assert.Equal(BitConverter.SingleToInt32Bits(wide[i * 32 + j]), BitConverter.SingleToInt32Bits(c[i * ldc + j]));
+                for (int j = 10; j < ldc; j++) Assert.True(float.IsNaN(c[i * ldc + j]), "the padding of C was written");
+            }
+        }
+    }
+
     [Fact]
     public void VectorPathsAgreeWithScalarPath()
     {
