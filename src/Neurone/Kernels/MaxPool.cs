@@ -101,7 +101,9 @@ public static unsafe class MaxPool
     internal static void ForwardPlane(in WindowGeometry g, float* x, float* y, int* idx, SimdLevel level)
     {
         bool pairs = level != SimdLevel.Scalar && g.KernelW == 2 && g.StrideW == 2 && g.PadW == 0 && g.DilationW == 1 && g.PadH == 0;
-        if (pairs && level == SimdLevel.Vector512) Pairs512(g, x, y, idx);
+        if (pairs && level == SimdLevel.Vector512 && g.Width <= 16 && g.KernelH == 2 && g.StrideH == 2 && g.DilationH == 1)
+            NarrowSquares512(g, x, y, idx);
+        else if (pairs && level == SimdLevel.Vector512) Pairs512(g, x, y, idx);
         else if (pairs && g.OutWidth >= 4) Pairs256(g, x, y, idx);
         else ScanPlane(g, x, y, idx);
     }
@@ -181,6 +183,66 @@ public static unsafe class MaxPool
                 Avx512F.MaskStore(idx + o, outMask.AsInt32(), at);
             }
         }
+    }
+
+    /// <summary>
+    /// 2×2 stride-2 windows on rows of at most 16 inputs (LeNet's second pooling reads 10, the CIFAR net's 12):
+    /// one row has at most 8 windows, so two output rows share each vector, lanes 0–7 the first and 8–15 the
+    /// second. Every window row is split into pairs and the rows combined exactly as in <see cref="Pairs512"/>,
+    /// in half the instructions per output row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void NarrowSquares512(in WindowGeometry g, float* x, float* y, int* idx)
+    {
+        int width = g.Width, ow = g.OutWidth, oh = g.OutHeight;
+        var lane = LaneMasks.Lanes512;
+        var half = Vector512.ShiftRightLogical(lane, 3);                  // 0 for lanes 0–7, 1 for lanes 8–15
+        var column = (lane & Vector512.Create(7)) + (lane & Vector512.Create(7));
+        // Lanes 0–7 take the pairs of the first source, lanes 8–15 those of the second (index 16 + …).
+        var evens = column + Vector512.ShiftLeft(half, 4);
+        var odds = evens + Vector512<int>.One;
+        var inMask = LaneMasks.First512(2 * ow);
+        var lowOut = LaneMasks.First512(ow);
+        var highOut = (Vector512.GreaterThanOrEqual(lane, Vector512.Create(8)) & Vector512.LessThan(lane, Vector512.Create(8 + ow))).AsSingle();
+        var rowStep = half * Vector512.Create(2 * width);                 // the second output row's rows are 2 rows down
+        for (int pr = 0; pr < oh; pr += 2)
+        {
+            bool two = pr + 1 < oh;
+            int top = 2 * pr * width;
+            var topStart = Vector512.Create(top) + rowStep;
+            var (best, at) = TwoRowPairs512(x + top, two ? x + top + 2 * width : null, inMask, evens, odds, topStart + column);
+            var (rowBest, rowAt) = TwoRowPairs512(x + top + width, two ? x + top + 3 * width : null, inMask, evens, odds,
+                topStart + Vector512.Create(width) + column);
+            // The lower row wins only when greater or NaN (first maximum wins).
+            var takeRow = Vector512.GreaterThan(rowBest, best) | ~Vector512.Equals(rowBest, rowBest);
+            best = Vector512.ConditionalSelect(takeRow, rowBest, best);
+            at = Vector512.ConditionalSelect(takeRow.AsInt32(), rowAt, at);
+            int o = pr * ow;
+            Avx512F.MaskStore(y + o, lowOut, best);
+            Avx512F.MaskStore(idx + o, lowOut.AsInt32(), at);
+            if (!two) continue;
+            // Lanes 8.. hold the next output row: stored from 8 floats before it, so lane 8 lands on its start.
+            Avx512F.MaskStore(y + o + ow - 8, highOut, best);
+            Avx512F.MaskStore(idx + o + ow - 8, highOut.AsInt32(), at);
+        }
+    }
+
+    /// <summary>
+    /// The best of each adjacent pair in row <paramref name="first"/> (lanes 0–7) and row <paramref name="second"/>
+    /// (lanes 8–15; none when null), with the winners' indices: <paramref name="leftIndex"/> holds each left
+    /// element's index in the plane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static (Vector512<float> Best, Vector512<int> At) TwoRowPairs512(float* first, float* second, Vector512<float> mask,
+        Vector512<int> evens, Vector512<int> odds, Vector512<int> leftIndex)
+    {
+        var v0 = Avx512F.MaskLoad(first, mask, Vector512<float>.Zero);
+        var v1 = second == null ? Vector512<float>.Zero : Avx512F.MaskLoad(second, mask, Vector512<float>.Zero);
+        var left = Avx512F.PermuteVar16x32x2(v0, evens, v1);
+        var right = Avx512F.PermuteVar16x32x2(v0, odds, v1);
+        // The right element wins only when greater or NaN (first maximum wins).
+        var takeRight = Vector512.GreaterThan(right, left) | ~Vector512.Equals(right, right);
+        return (Vector512.ConditionalSelect(takeRight, right, left), leftIndex + (takeRight.AsInt32() & Vector512<int>.One));
     }
 
     /// <summary>The best of each adjacent pair in one window row (16 pairs), with the winners' indices in the plane.</summary>

@@ -13,6 +13,9 @@ public class PoolingKernelTests
             (6, 26, 2, 2, 2, 0, 1), (7, 33, 2, 2, 2, 0, 1), (1, 65, 1, 2, 2, 0, 1), (5, 17, 3, 2, 2, 0, 1),
             (7, 7, 3, 3, 2, 1, 1), (8, 9, 3, 3, 1, 1, 2), (4, 64, 2, 2, 2, 0, 1), (3, 5, 3, 3, 3, 1, 1),
             (5, 11, 2, 2, 2, 0, 1), (3, 9, 2, 2, 2, 0, 1), (4, 15, 2, 2, 2, 0, 1), (2, 7, 2, 2, 2, 0, 1),
+            // Rows of at most 16 inputs, two output rows per vector: an even and an odd number of output rows,
+            // one output row, one window per row, the widest such row.
+            (10, 10, 2, 2, 2, 0, 1), (13, 12, 2, 2, 2, 0, 1), (2, 5, 2, 2, 2, 0, 1), (9, 2, 2, 2, 2, 0, 1), (6, 16, 2, 2, 2, 0, 1),
         };
         foreach (SimdLevel level in Enum.GetValues<SimdLevel>())
             if (Simd.IsSupported(level))
