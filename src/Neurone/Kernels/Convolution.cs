@@ -354,18 +354,29 @@ public static unsafe class Convolution
         {
             int p = g.OutPlane, inImage = channels * g.InPlane, m = o1 - o0;
             bool pointwise = g.IsPointwise;
+            if (!pointwise && LoweredImages.Applies(g) && Gemm.TakesPanelSource(Simd.Best, m, ld, rows))
+            {
+                // The columns go straight into the GEMM's panels: no column matrix to write and pack again.
+                float beta0 = PrefillBias(o0, o1, ld, target);
+                Gemm.Multiply(false, m, ld, rows, 1f, w + (nint)o0 * rows, rows,
+                    LoweredImages.Current.Set(g, channels, x + (nint)n0 * inImage, count), beta0, target + (nint)o0 * ld, ld, Simd.Best, gemmThreads);
+                return;
+            }
             for (int i = 0; i < count; i++)
                 if (!pointwise) Im2Col.Pack(g, channels, x + (nint)(n0 + i) * inImage, cols + i * p, ld);
-            float beta = 0f;
-            if (b != null)
-            {
-                for (int o = o0; o < o1; o++) new Span<float>(target + (nint)o * ld, ld).Fill(b[o]);
-                beta = 1f;
-            }
+            float beta = PrefillBias(o0, o1, ld, target);
             Gemm.Multiply(false, false, m, ld, rows, 1f,
                 new ReadOnlySpan<float>(w + (nint)o0 * rows, m * rows), rows,
                 new ReadOnlySpan<float>(pointwise ? x + (nint)n0 * inImage : cols, rows * ld), ld, beta,
                 new Span<float>(target + (nint)o0 * ld, m * ld), ld, Simd.Best, gemmThreads);
+        }
+
+        /// <summary>Fills rows [o0, o1) of the target with their bias, for the GEMM to add onto; returns the GEMM's beta.</summary>
+        float PrefillBias(int o0, int o1, int ld, float* target)
+        {
+            if (b == null) return 0f;
+            for (int o = o0; o < o1; o++) new Span<float>(target + (nint)o * ld, ld).Fill(b[o]);
+            return 1f;
         }
 
         /// <summary>

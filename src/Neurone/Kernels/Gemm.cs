@@ -84,11 +84,32 @@ public static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// True when a product of this shape can take its B panels from an <see cref="IPanelSource"/>: not a
+    /// matrix-vector product (which streams B unpacked) and not one computed transposed (which packs B as A).
+    /// </summary>
+    internal static bool TakesPanelSource(SimdLevel level, int m, int n, int k) =>
+        m > 1 && n > 1 && !GemmJob.PrefersTransposed(level, m, n, k);
+
+    /// <summary>
+    /// C = alpha·op(A)·B + beta·C, with B's packed panels from <paramref name="b"/>; only for shapes where
+    /// <see cref="TakesPanelSource"/> holds. The same bits as packing B from memory.
+    /// </summary>
+    internal static void Multiply(bool transA, int m, int n, int k, float alpha, float* a, nint lda, IPanelSource b,
+        float beta, float* c, nint ldc, SimdLevel level, int threads)
+    {
+        if (!TakesPanelSource(level, m, n, k))
+            throw new ArgumentException($"gemm: a {m}x{n}x{k} product cannot take its B panels from a source (matrix-vector or transposed).");
+        if (k == 0 || alpha == 0) { Scale(m, n, beta, c, ldc); return; }
+        Run(level, transA, false, m, n, k, alpha, a, lda, null, 0, beta, c, ldc, threads, b);
+    }
+
     static void Run(SimdLevel level, bool transA, bool transB, int m, int n, int k, float alpha,
-        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads)
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads, IPanelSource? source = null)
     {
         var job = GemmJob.Current;
         job.Set(level, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        job.BSource = source;
         try
         {
             job.Plan(threads);
@@ -160,7 +181,8 @@ public static unsafe class Gemm
                 int kc = Math.Min(kcMax, g.K - p0);
                 // The first k block applies beta; later ones accumulate into what the first wrote.
                 float beta = p0 == 0 ? g.Beta : 1f;
-                GemmPacking.PackB(g.B, g.Ldb, g.TransB, p0, kc, jc, nc, pb, nr);
+                if (g.BSource is { } source) source.PackB(p0, kc, jc, nc, pb, nr);
+                else GemmPacking.PackB(g.B, g.Ldb, g.TransB, p0, kc, jc, nc, pb, nr);
                 for (int ic = i0; ic < i1; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, i1 - ic);

@@ -35,9 +35,13 @@ internal sealed unsafe class GemmJob : IParallelWork
         A = a; B = b; C = c; Lda = lda; Ldb = ldb; Ldc = ldc;
     }
 
+    /// <summary>Where op(B)'s panels come from instead of B (null: packed from B).</summary>
+    public IPanelSource? BSource;
+
     public void Clear()
     {
         A = B = C = x = mat = y = null;
+        BSource = null;
     }
 
     public void Plan(int threads)

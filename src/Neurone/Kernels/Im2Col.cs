@@ -109,7 +109,7 @@ public static unsafe class Im2Col
     /// net's inner layers): every row of the image and of the column matrix is one masked vector move, so
     /// there is no per-row setup and nothing to zero.
     /// </summary>
-    static bool IsNarrowValid(in WindowGeometry g) => Avx512F.IsSupported && g.Width <= 16
+    internal static bool IsNarrowValid(in WindowGeometry g) => Avx512F.IsSupported && g.Width <= 16
         && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0 && g.DilationH == 1 && g.DilationW == 1;
 
     static void PackNarrow(in WindowGeometry g, int channels, float* image, float* columns, int rowStride)

@@ -235,6 +235,39 @@ public class ConvolutionKernelTests
         for (int i = 0; i < gb.Length; i++) Assert.Equal(expectedB[i], gb[i], 1e-3);
     }
 
+    [Theory]
+    // h, w, k, channels, images: LeNet's second layer cut to what its pooling reads (13×13 → 10×10 outputs), a
+    // plane narrower than a run of outputs, rows of exactly 16.
+    [InlineData(12, 12, 3, 4, 3)]
+    [InlineData(5, 4, 2, 2, 5)]
+    [InlineData(6, 16, 3, 1, 2)]
+    public unsafe void LoweredImagesPackTheSamePanelsAsIm2ColThenPacking(int h, int w, int k, int c, int images)
+    {
+        var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
+        if (!LoweredImages.Applies(g)) return;
+        int rows = c * k * k, n = images * g.OutPlane;
+        var x = Random(images * c * g.InPlane, 41);
+        var cols = new float[rows * n];
+        fixed (float* px = x, pc = cols)
+        {
+            for (int i = 0; i < images; i++) Im2Col.Pack(g, c, px + i * c * g.InPlane, pc + i * g.OutPlane, n);
+            foreach (int nr in new[] { 32, 48 })
+                foreach (var (p0, kc, j0, nc) in new[] { (0, rows, 0, n), (1, rows - 2, 5, n - 7), (rows / 2, rows - rows / 2, nr, n - nr) })
+                {
+                    if (kc <= 0 || nc <= 0) continue;
+                    int size = (nc + nr - 1) / nr * nr * kc;
+                    var expected = new float[size];
+                    var got = Enumerable.Repeat(float.NaN, size).ToArray();
+                    fixed (float* pe = expected, pg = got)
+                    {
+                        GemmPacking.PackB(pc, n, false, p0, kc, j0, nc, pe, nr);
+                        LoweredImages.Current.Set(g, c, px, images).PackB(p0, kc, j0, nc, pg, nr);
+                    }
+                    Assert.Equal(expected, got);
+                }
+        }
+    }
+
     [Fact]
     public void BackwardAccumulatesWithBetaOne()
     {
