@@ -35,6 +35,8 @@ internal sealed unsafe class LoweredImages : IPanelSource
     {
         int p = g.OutPlane, ow = g.OutWidth, w = g.Width, kw = g.KernelW, area = g.KernelArea;
         int inImage = channels * g.InPlane;
+        if (p0 < 0 || p0 + kc > channels * area || j0 < 0 || j0 + nc > images * p)
+            throw new ArgumentException($"lowered images: panels of taps [{p0}, {p0 + kc}) and positions [{j0}, {j0 + nc}) asked, the images have {channels * area} taps and {images * p} positions.");
         // One panel's positions as runs along output rows: where each run goes in the panel row, where it
         // starts in the image (tap (0, 0) of channel 0), and how long it is.
         int* at = stackalloc int[nr + 1], from = stackalloc int[nr + 1], length = stackalloc int[nr + 1];
