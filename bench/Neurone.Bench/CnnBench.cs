@@ -158,7 +158,7 @@ static class CnnBench
         var x1 = Tensor.Randn([1, 1, 28, 28], new Rng(1));
         using var _ = GradMode.NoGrad();
         var times = Measure.Time(() => model.Forward(x1), 1000 * rounds, 100);
-        Console.WriteLine($"LeNet inference, batch 1: {ExactMedian(times) * 1e6:F1} µs (median of {times.Length})");
+        Console.WriteLine($"LeNet inference, batch 1: {Stats.Median(times) * 1e6:F1} µs (median of {times.Length})");
     }
 
     /// <summary>
@@ -186,7 +186,7 @@ static class CnnBench
             var grad = Tensor.Randn(output.ShapeArray(), new Rng(2));
             var bwd = Measure.Time(() => part.Forward(input).Backward(grad), 30 * rounds, 5);
             string name = string.Join(" + ", block.Select(i => model[i].Describe().Split('(')[0]));
-            Console.WriteLine($"{name,-32} forward {ExactMedian(fwd) * 1e3,8:F3} ms  forward+backward {ExactMedian(bwd) * 1e3,8:F3} ms");
+            Console.WriteLine($"{name,-32} forward {Stats.Median(fwd) * 1e3,8:F3} ms  forward+backward {Stats.Median(bwd) * 1e3,8:F3} ms");
         }
     }
 
@@ -194,13 +194,6 @@ static class CnnBench
         torch is { } t && t.TryGetProperty(key, out var v) ? v.GetProperty("median").GetDouble() : null;
 
     static double Median(IEnumerable<double> values) => Stats.Of(values).median;
-
-    /// <summary>The median unrounded (<see cref="Stats.Of"/> rounds to 0.1 ms, too coarse for one layer).</summary>
-    static double ExactMedian(double[] values)
-    {
-        var v = values.Order().ToArray();
-        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
-    }
 
     static void Row(string label, double ours, double? torch, bool higherIsBetter)
     {

@@ -156,7 +156,11 @@ sealed record Stats(double median, double min, double max, int n)
     {
         var v = values.OrderBy(x => x).ToArray();
         if (v.Length == 0) return new(double.NaN, double.NaN, double.NaN, 0);
-        double median = v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
-        return new(Math.Round(median, 4), Math.Round(v[0], 4), Math.Round(v[^1], 4), v.Length);
+        return new(Math.Round(MedianOfSorted(v), 4), Math.Round(v[0], 4), Math.Round(v[^1], 4), v.Length);
     }
+
+    /// <summary>The median unrounded, for figures finer than <see cref="Of"/>'s four decimals (one layer's time).</summary>
+    public static double Median(IEnumerable<double> values) => MedianOfSorted(values.OrderBy(x => x).ToArray());
+
+    static double MedianOfSorted(double[] v) => v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
 }

@@ -76,8 +76,7 @@ internal sealed unsafe class GemmJob : IParallelWork
     /// product than the 12×32 tiles of <see cref="GemmKernel512"/>. A function of the shape alone; both kernels
     /// give the same bits anyway.
     /// </summary>
-    internal static bool PrefersWide(int m, int n) =>
-        Used(m, GemmKernel512Wide.MR) * Used(n, GemmKernel512Wide.NR) > Used(m, GemmKernel512.MR) * Used(n, GemmKernel512.NR);
+    internal static bool PrefersWide(int m, int n) => WideUse(m, n) > NarrowUse(m, n);
 
     /// <summary>
     /// True when computing Cᵀ (n×m) instead of C fills the AVX-512 tiles at least 5% better and k is deep
@@ -88,8 +87,11 @@ internal sealed unsafe class GemmJob : IParallelWork
         level == SimdLevel.Vector512 && m > 1 && n > 1 && k >= 32 && TileUse(n, m) > 1.05 * TileUse(m, n);
 
     /// <summary>The fraction of its tiles an m×n product fills, with the better of the two AVX-512 kernels.</summary>
-    static double TileUse(int m, int n) =>
-        Math.Max(Used(m, GemmKernel512Wide.MR) * Used(n, GemmKernel512Wide.NR), Used(m, GemmKernel512.MR) * Used(n, GemmKernel512.NR));
+    static double TileUse(int m, int n) => Math.Max(WideUse(m, n), NarrowUse(m, n));
+
+    /// <summary>The fraction of the 8×48 (wide) or 12×32 (narrow) tiles an m×n product fills.</summary>
+    static double WideUse(int m, int n) => Used(m, GemmKernel512Wide.MR) * Used(n, GemmKernel512Wide.NR);
+    static double NarrowUse(int m, int n) => Used(m, GemmKernel512.MR) * Used(n, GemmKernel512.NR);
 
     /// <summary>The fraction of ⌈size/tile⌉ tiles that <paramref name="size"/> fills.</summary>
     static double Used(int size, int tile) => size / (double)((size + tile - 1) / tile * tile);

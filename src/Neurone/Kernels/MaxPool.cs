@@ -173,10 +173,7 @@ public static unsafe class MaxPool
                 for (int ki = 1; ki < g.KernelH; ki++)
                 {
                     var (rowBest, rowAt) = RowPairs512(x, (h0 + ki * g.DilationH) * width, 2 * ow, loMask, hiMask, evens, odds, column);
-                    // A later row wins only when greater or NaN (first maximum wins).
-                    var takeRow = Vector512.GreaterThan(rowBest, best) | ~Vector512.Equals(rowBest, rowBest);
-                    best = Vector512.ConditionalSelect(takeRow, rowBest, best);
-                    at = Vector512.ConditionalSelect(takeRow.AsInt32(), rowAt, at);
+                    (best, at) = LaterRowWins(best, at, rowBest, rowAt);
                 }
                 int o = oh * g.OutWidth + ow;
                 Avx512F.MaskStore(y + o, outMask, best);
@@ -213,10 +210,7 @@ public static unsafe class MaxPool
             var (best, at) = TwoRowPairs512(x + top, two ? x + top + 2 * width : null, inMask, evens, odds, topStart + column);
             var (rowBest, rowAt) = TwoRowPairs512(x + top + width, two ? x + top + 3 * width : null, inMask, evens, odds,
                 topStart + Vector512.Create(width) + column);
-            // The lower row wins only when greater or NaN (first maximum wins).
-            var takeRow = Vector512.GreaterThan(rowBest, best) | ~Vector512.Equals(rowBest, rowBest);
-            best = Vector512.ConditionalSelect(takeRow, rowBest, best);
-            at = Vector512.ConditionalSelect(takeRow.AsInt32(), rowAt, at);
+            (best, at) = LaterRowWins(best, at, rowBest, rowAt);
             int o = pr * ow;
             Avx512F.MaskStore(y + o, lowOut, best);
             Avx512F.MaskStore(idx + o, lowOut.AsInt32(), at);
@@ -238,11 +232,7 @@ public static unsafe class MaxPool
     {
         var v0 = Avx512F.MaskLoad(first, mask, Vector512<float>.Zero);
         var v1 = second == null ? Vector512<float>.Zero : Avx512F.MaskLoad(second, mask, Vector512<float>.Zero);
-        var left = Avx512F.PermuteVar16x32x2(v0, evens, v1);
-        var right = Avx512F.PermuteVar16x32x2(v0, odds, v1);
-        // The right element wins only when greater or NaN (first maximum wins).
-        var takeRight = Vector512.GreaterThan(right, left) | ~Vector512.Equals(right, right);
-        return (Vector512.ConditionalSelect(takeRight, right, left), leftIndex + (takeRight.AsInt32() & Vector512<int>.One));
+        return BetterOfPairs(v0, v1, evens, odds, leftIndex);
     }
 
     /// <summary>The best of each adjacent pair in one window row (16 pairs), with the winners' indices in the plane.</summary>
@@ -253,12 +243,31 @@ public static unsafe class MaxPool
         float* row = x + rowStart + first;
         var v0 = Avx512F.MaskLoad(row, loMask, Vector512<float>.Zero);
         var v1 = Avx512F.MaskLoad(row + 16, hiMask, Vector512<float>.Zero);
+        return BetterOfPairs(v0, v1, evens, odds, Vector512.Create(rowStart) + column);
+    }
+
+    /// <summary>
+    /// The better of each pair (left = lane <paramref name="evens"/>, right = lane <paramref name="odds"/> of the 32
+    /// inputs in <paramref name="v0"/> and <paramref name="v1"/>), with its index: <paramref name="leftIndex"/> or one past.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static (Vector512<float> Best, Vector512<int> At) BetterOfPairs(Vector512<float> v0, Vector512<float> v1,
+        Vector512<int> evens, Vector512<int> odds, Vector512<int> leftIndex)
+    {
         var left = Avx512F.PermuteVar16x32x2(v0, evens, v1);
         var right = Avx512F.PermuteVar16x32x2(v0, odds, v1);
         // The right element wins only when greater or NaN (first maximum wins).
         var takeRight = Vector512.GreaterThan(right, left) | ~Vector512.Equals(right, right);
-        return (Vector512.ConditionalSelect(takeRight, right, left),
-            Vector512.Create(rowStart) + column + (takeRight.AsInt32() & Vector512<int>.One));
+        return (Vector512.ConditionalSelect(takeRight, right, left), leftIndex + (takeRight.AsInt32() & Vector512<int>.One));
+    }
+
+    /// <summary>A later window row's winners replace the best so far where greater or NaN (first maximum wins).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static (Vector512<float> Best, Vector512<int> At) LaterRowWins(Vector512<float> best, Vector512<int> at,
+        Vector512<float> rowBest, Vector512<int> rowAt)
+    {
+        var takeRow = Vector512.GreaterThan(rowBest, best) | ~Vector512.Equals(rowBest, rowBest);
+        return (Vector512.ConditionalSelect(takeRow, rowBest, best), Vector512.ConditionalSelect(takeRow.AsInt32(), rowAt, at));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
