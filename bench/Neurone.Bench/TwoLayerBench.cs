@@ -16,7 +16,8 @@ namespace Neurone.Bench;
 /// (median of rounds, after 50 warm-up iterations), with the L2 term built in the graph exactly as the
 /// script does, and once more with the same penalty applied as SGD weight decay 2·reg (Neurone's
 /// idiomatic form; not timed for PyTorch).
-/// Options: --threads N (2), --rounds N (3), --seed N (0), --no-anchor, --anchor-file PATH.
+/// Options: --threads N (2), --rounds N (3), --seed N (0), --no-anchor, --anchor-file PATH, --breakdown (time
+/// batch gathering, forward with loss, backward and the optimizer step per iteration).
 /// </summary>
 static class TwoLayerBench
 {
@@ -39,8 +40,9 @@ static class TwoLayerBench
         for (int i = 0; i < N; i++) labels[i] = rng.NextInt(C);
         var y = Tensor.FromArray(labels);
 
-        var inGraph = Measure(x, y, rng, rounds, regInGraph: true);
-        var asDecay = Measure(x, y, rng, rounds, regInGraph: false);
+        bool breakdown = Flag("--breakdown");
+        var inGraph = Measure(x, y, rng, rounds, regInGraph: true, breakdown);
+        var asDecay = Measure(x, y, rng, rounds, regInGraph: false, breakdown);
         var ours = new Dictionary<string, object>
         {
             ["bench"] = "twolayer_cifar_shape", ["impl"] = "neurone", ["threads"] = threads,
@@ -58,7 +60,7 @@ static class TwoLayerBench
         Console.WriteLine($"{"L2 as SGD weight decay",-44} {od,9:F3} {"-",9} {(t is null ? "-" : (t.Value / od).ToString("F2", CultureInfo.InvariantCulture) + "x"),9}");
     }
 
-    static List<double> Measure(Tensor x, Tensor y, Rng rng, int rounds, bool regInGraph)
+    static List<double> Measure(Tensor x, Tensor y, Rng rng, int rounds, bool regInGraph, bool breakdown)
     {
         var fc1 = new Linear(D, H, rng: rng);
         var fc2 = new Linear(H, C, rng: rng);
@@ -70,22 +72,37 @@ static class TwoLayerBench
         var sgd = new SGD(model.Parameters(), lr: Lr, weightDecay: regInGraph ? 0 : 2 * Reg);
         var lossFn = new CrossEntropyLoss();
         var idx = new int[B];
+        // Phase timers (--breakdown): gathering, forward with loss (and L2 term), backward, optimizer step.
+        var phase = new long[4];
 
         void Iterations(int k)
         {
             for (int it = 0; it < k; it++)
             {
+                long t0 = Stopwatch.GetTimestamp();
                 // Sampling with replacement, as the assignment (and the script) do.
                 for (int i = 0; i < B; i++) idx[i] = rng.NextInt(N);
-                var loss = lossFn.Forward(model.Forward(x.GatherRows(idx)), y.GatherRows(idx));
+                var (xb, yb) = (x.GatherRows(idx), y.GatherRows(idx));
+                long t1 = Stopwatch.GetTimestamp();
+                var loss = lossFn.Forward(model.Forward(xb), yb);
                 if (regInGraph) loss = loss + Reg * (fc1.Weight.Square().Sum() + fc2.Weight.Square().Sum());
+                long t2 = Stopwatch.GetTimestamp();
                 sgd.ZeroGrad();
                 loss.Backward();
+                long t3 = Stopwatch.GetTimestamp();
                 sgd.Step();
+                if (breakdown)
+                {
+                    phase[0] += t1 - t0;
+                    phase[1] += t2 - t1;
+                    phase[2] += t3 - t2;
+                    phase[3] += Stopwatch.GetTimestamp() - t3;
+                }
             }
         }
 
         Iterations(50);
+        Array.Clear(phase);
         var seconds = new List<double>();
         for (int r = 0; r < rounds; r++)
         {
@@ -93,6 +110,12 @@ static class TwoLayerBench
             Iterations(1000);
             seconds.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
             Console.WriteLine($"# {(regInGraph ? "L2 in graph" : "weight decay")}, round {r + 1}: {seconds[^1]:F3} s per 1,000 iterations");
+        }
+        if (breakdown)
+        {
+            double us = 1e6 / Stopwatch.Frequency / (1000.0 * rounds);
+            Console.WriteLine($"# {(regInGraph ? "L2 in graph" : "weight decay")}, per iteration: gather {phase[0] * us:F0} µs, " +
+                $"forward+loss {phase[1] * us:F0} µs, backward {phase[2] * us:F0} µs, optimizer {phase[3] * us:F0} µs");
         }
         return seconds;
     }

@@ -19,7 +19,7 @@ internal sealed unsafe class GemmJob : IParallelWork
     public int KcBlock;   // k block size: a function of k alone (bit-identical results for any thread count)
     public int Parts;     // number of parts (threads) the output is split into
     bool splitN;          // split the columns (else the rows) of C
-    bool wide;            // AVX-512 with the 8×48 microkernel rather than the 12×32 one
+    Avx512Tile tile;      // which AVX-512 microkernel (when Level is Vector512)
     int panels, panelSize;
 
     // Matrix-vector mode (m = 1 or n = 1): y = alpha·x·M + beta·y over `outputs` outputs.
@@ -55,10 +55,11 @@ internal sealed unsafe class GemmJob : IParallelWork
 
         int blocks = (K + Gemm.KC - 1) / Gemm.KC;
         KcBlock = (K + blocks - 1) / blocks;
-        wide = Level == SimdLevel.Vector512 && PrefersWide(M, N);
+        tile = ChooseTile(M, N);
         (int mr, int nr) = Level switch
         {
-            SimdLevel.Vector512 when wide => (GemmKernel512Wide.MR, GemmKernel512Wide.NR),
+            SimdLevel.Vector512 when tile == Avx512Tile.Wide => (GemmKernel512Wide.MR, GemmKernel512Wide.NR),
+            SimdLevel.Vector512 when tile == Avx512Tile.Tall => (GemmKernel512Tall.MR, GemmKernel512Tall.NR),
             SimdLevel.Vector512 => (GemmKernel512.MR, GemmKernel512.NR),
             SimdLevel.Vector256 => (GemmKernel256.MR, GemmKernel256.NR),
             _ => (GemmKernelScalar.MR, GemmKernelScalar.NR),
@@ -71,12 +72,20 @@ internal sealed unsafe class GemmJob : IParallelWork
         Parts = Math.Max(1, Math.Min(threads, panels));
     }
 
+    /// <summary>The three AVX-512 microkernels: 12×32 (<see cref="GemmKernel512"/>), 8×48 and 25×16.</summary>
+    internal enum Avx512Tile { Narrow, Wide, Tall }
+
     /// <summary>
-    /// True when the 8×48 tiles of <see cref="GemmKernel512Wide"/> leave less of their area empty on an m×n
-    /// product than the 12×32 tiles of <see cref="GemmKernel512"/>. A function of the shape alone; both kernels
-    /// give the same bits anyway.
+    /// The AVX-512 microkernel whose tiles leave the least of their area empty on an m×n product; on a tie the
+    /// 12×32 kernel, then the 8×48 one (the 25×16 kernel, with one B load per row of FMAs, has the least slack).
+    /// A function of the shape alone; all three give the same bits anyway.
     /// </summary>
-    internal static bool PrefersWide(int m, int n) => WideUse(m, n) > NarrowUse(m, n);
+    internal static Avx512Tile ChooseTile(int m, int n)
+    {
+        double narrow = NarrowUse(m, n), wide = WideUse(m, n), tall = TallUse(m, n);
+        if (tall > narrow && tall > wide) return Avx512Tile.Tall;
+        return wide > narrow ? Avx512Tile.Wide : Avx512Tile.Narrow;
+    }
 
     /// <summary>
     /// True when computing Cᵀ (n×m) instead of C fills the AVX-512 tiles at least 5% better and k is deep
@@ -86,12 +95,13 @@ internal sealed unsafe class GemmJob : IParallelWork
     internal static bool PrefersTransposed(SimdLevel level, int m, int n, int k) =>
         level == SimdLevel.Vector512 && m > 1 && n > 1 && k >= 32 && TileUse(n, m) > 1.05 * TileUse(m, n);
 
-    /// <summary>The fraction of its tiles an m×n product fills, with the better of the two AVX-512 kernels.</summary>
-    static double TileUse(int m, int n) => Math.Max(WideUse(m, n), NarrowUse(m, n));
+    /// <summary>The fraction of its tiles an m×n product fills, with the best of the three AVX-512 kernels.</summary>
+    static double TileUse(int m, int n) => Math.Max(Math.Max(WideUse(m, n), NarrowUse(m, n)), TallUse(m, n));
 
-    /// <summary>The fraction of the 8×48 (wide) or 12×32 (narrow) tiles an m×n product fills.</summary>
+    /// <summary>The fraction of the 8×48 (wide), 12×32 (narrow) or 25×16 (tall) tiles an m×n product fills.</summary>
     static double WideUse(int m, int n) => Used(m, GemmKernel512Wide.MR) * Used(n, GemmKernel512Wide.NR);
     static double NarrowUse(int m, int n) => Used(m, GemmKernel512.MR) * Used(n, GemmKernel512.NR);
+    static double TallUse(int m, int n) => Used(m, GemmKernel512Tall.MR) * Used(n, GemmKernel512Tall.NR);
 
     /// <summary>The fraction of ⌈size/tile⌉ tiles that <paramref name="size"/> fills.</summary>
     static double Used(int size, int tile) => size / (double)((size + tile - 1) / tile * tile);
@@ -141,7 +151,8 @@ internal sealed unsafe class GemmJob : IParallelWork
         else { i0 = p0 * panelSize; i1 = Math.Min(M, p1 * panelSize); }
         switch (Level)
         {
-            case SimdLevel.Vector512 when wide: Gemm.Blocked<GemmKernel512Wide>(this, i0, i1, j0, j1); break;
+            case SimdLevel.Vector512 when tile == Avx512Tile.Wide: Gemm.Blocked<GemmKernel512Wide>(this, i0, i1, j0, j1); break;
+            case SimdLevel.Vector512 when tile == Avx512Tile.Tall: Gemm.Blocked<GemmKernel512Tall>(this, i0, i1, j0, j1); break;
             case SimdLevel.Vector512: Gemm.Blocked<GemmKernel512>(this, i0, i1, j0, j1); break;
             case SimdLevel.Vector256: Gemm.Blocked<GemmKernel256>(this, i0, i1, j0, j1); break;
             default: Gemm.Blocked<GemmKernelScalar>(this, i0, i1, j0, j1); break;

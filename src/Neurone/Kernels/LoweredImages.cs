@@ -33,7 +33,7 @@ internal sealed unsafe class LoweredImages : IPanelSource
 
     public void PackB(int p0, int kc, int j0, int nc, float* dst, int nr)
     {
-        int p = g.OutPlane, ow = g.OutWidth, w = g.Width, kw = g.KernelW, area = g.KernelArea;
+        int p = g.OutPlane, ow = g.OutWidth, w = g.Width, kw = g.KernelW, kh = g.KernelH, area = g.KernelArea;
         int inImage = channels * g.InPlane;
         if (p0 < 0 || p0 + kc > channels * area || j0 < 0 || j0 + nc > images * p)
             throw new ArgumentException($"lowered images: panels of taps [{p0}, {p0 + kc}) and positions [{j0}, {j0 + nc}) asked, the images have {channels * area} taps and {images * p} positions.");
@@ -52,11 +52,14 @@ internal sealed unsafe class LoweredImages : IPanelSource
                 length[runs] = len;
                 q += len;
             }
+            // The tap (channel c, kernel row ki, column kj) advances with t; counters, not divisions, since this
+            // runs once per k step of every panel (25-row panels at batch 1: four per image).
+            int c = p0 / area, ki = (p0 - c * area) / kw, kj = p0 - c * area - ki * kw;
             for (int t = p0; t < p0 + kc; t++)
             {
-                int c = t / area, k = t - c * area, ki = k / kw, kj = k - ki * kw;
                 float* src = x + c * g.InPlane + ki * w + kj;
                 float* row = dst + (t - p0) * nr;
+                if (++kj == kw) { kj = 0; if (++ki == kh) { ki = 0; c++; } }
                 for (int s = 0; s < runs; s++)
                 {
                     var mask = LaneMasks.First512(length[s]);

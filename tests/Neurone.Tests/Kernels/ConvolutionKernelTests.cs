@@ -268,6 +268,35 @@ public class ConvolutionKernelTests
         }
     }
 
+    [Theory]
+    // h, w, k, channels, images, output channels: products whose B panels come from the images (not computed
+    // transposed), one with a k tail past the kernel's k blocks.
+    [InlineData(10, 14, 3, 2, 2, 72)]
+    [InlineData(12, 12, 3, 64, 5, 96)]
+    public unsafe void AProductWithLoweredImagesGivesTheBitsOfTheColumnMatrix(int h, int w, int k, int c, int images, int m)
+    {
+        var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
+        int rows = c * k * k, n = images * g.OutPlane;
+        if (!LoweredImages.Applies(g) || !Gemm.TakesPanelSource(Simd.Best, m, n, rows)) return;
+        var x = Random(images * c * g.InPlane, 51);
+        var wt = Random(m * rows, 52);
+        var c0 = Random(m * n, 53);
+        var cols = new float[rows * n];
+        foreach (float beta in new[] { 0f, 1f })
+        {
+            var expected = (float[])c0.Clone();
+            var got = (float[])c0.Clone();
+            fixed (float* px = x, pc = cols, pw = wt, pg = got)
+            {
+                for (int i = 0; i < images; i++) Im2Col.Pack(g, c, px + i * c * g.InPlane, pc + i * g.OutPlane, n);
+                Gemm.Multiply(false, false, m, n, rows, 1f, wt, rows, cols, n, beta, expected, n, Simd.Best, 2);
+                Gemm.Multiply(false, m, n, rows, 1f, pw, rows, LoweredImages.Current.Set(g, c, px, images), beta, pg, n, Simd.Best, 2);
+            }
+            for (int i = 0; i < got.Length; i++)
+                Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(got[i]));
+        }
+    }
+
     [Fact]
     public void BackwardAccumulatesWithBetaOne()
     {

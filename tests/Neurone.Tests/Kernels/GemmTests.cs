@@ -148,19 +148,28 @@ public class GemmTests
     }
 
     [Fact]
-    public void BothAvx512KernelsGiveTheSameBits()
+    public void AllAvx512KernelsGiveTheSameBits()
     {
         if (!Simd.IsSupported(SimdLevel.Vector512)) return;
-        // 64 rows: 8×48 tiles fit exactly, 12×32 would leave a tile two-thirds empty; 72 rows fit 12×32 exactly.
-        Assert.True(GemmJob.PrefersWide(64, 96));
-        Assert.False(GemmJob.PrefersWide(72, 96));
-        var tall = new Problem(72, 96, 300, false, true, 1f, 0f, 0, 11);
-        float[] narrow = tall.Run(SimdLevel.Vector512, 1);
-        // The same first 64 rows of A, B and C as a 64-row product, which takes the 8×48 kernel.
-        float[] wide = new float[64 * 96];
-        Gemm.Multiply(false, true, 64, 96, 300, 1f, tall.A, tall.Lda, tall.B, tall.Ldb, 0f, wide, 96, SimdLevel.Vector512, 1);
-        for (int i = 0; i < wide.Length; i++)
-            Assert.Equal(BitConverter.SingleToInt32Bits(narrow[i]), BitConverter.SingleToInt32Bits(wide[i]));
+        // 72 rows fit 12×32 tiles exactly; 64 rows fit 8×48 (12×32 would leave a tile two-thirds empty);
+        // 50 rows fit 25×16 (and 49 leave one row of those tiles empty, still the best fit).
+        Assert.Equal(GemmJob.Avx512Tile.Narrow, GemmJob.ChooseTile(72, 96));
+        Assert.Equal(GemmJob.Avx512Tile.Wide, GemmJob.ChooseTile(64, 96));
+        Assert.Equal(GemmJob.Avx512Tile.Tall, GemmJob.ChooseTile(50, 96));
+        Assert.Equal(GemmJob.Avx512Tile.Tall, GemmJob.ChooseTile(49, 96));
+        foreach (float beta in new[] { 0f, 0.5f })
+        {
+            var tall = new Problem(72, 96, 300, false, true, 1.5f, beta, 0, 11);
+            float[] narrow = tall.Run(SimdLevel.Vector512, 1);
+            // The same first rows of A, B and C as a smaller product, which takes another kernel.
+            foreach (int rows in new[] { 64, 50, 49 })
+            {
+                float[] c = tall.C0[..(rows * 96)];
+                Gemm.Multiply(false, true, rows, 96, 300, 1.5f, tall.A, tall.Lda, tall.B, tall.Ldb, beta, c, 96, SimdLevel.Vector512, 2);
+                for (int i = 0; i < c.Length; i++)
+                    Assert.Equal(BitConverter.SingleToInt32Bits(narrow[i]), BitConverter.SingleToInt32Bits(c[i]));
+            }
+        }
     }
 
     [Theory]
