@@ -15,7 +15,8 @@ namespace Neurone.Bench;
 /// accuracy per epoch, batch-1 inference. Keras CIFAR-10 network (Adam, batch 64, random data as the script):
 /// seconds per 10,000 images (median of rounds).
 /// Options: --epochs N (2), --rounds N (3), --threads N (2), --seed N (0), --no-anchor, --only lenet|cifar, and for
-/// profiling --only profile [--block N] (per-block times of one batch) or --only inference (batch-1 forwards).
+/// profiling --only profile [--block N] [--batch N] (per-block times of one batch; batch 1 times inference
+/// forwards without gradients) or --only inference (batch-1 forwards).
 /// </summary>
 static class CnnBench
 {
@@ -30,7 +31,12 @@ static class CnnBench
         string only = Opt("--only") ?? "";
         Parallelism.Threads = threads;
         if (only == "inference") { Inference(rounds); return; }
-        if (only == "profile") { Profile(Opt("--block") is { } b ? int.Parse(b, CultureInfo.InvariantCulture) : -1, rounds); return; }
+        if (only == "profile")
+        {
+            Profile(Opt("--block") is { } b ? int.Parse(b, CultureInfo.InvariantCulture) : -1, rounds,
+                int.Parse(Opt("--batch") ?? "128", CultureInfo.InvariantCulture));
+            return;
+        }
         if (only != "cifar") LeNet(epochs, threads, seed, Flag("--no-anchor"));
         if (only != "lenet") Cifar(rounds, threads, seed, Flag("--no-anchor"));
     }
@@ -166,10 +172,10 @@ static class CnnBench
     /// <paramref name="rounds"/>). With <paramref name="only"/> ≥ 0 just that block is timed, so a profiler
     /// run (perf) sees one layer's kernels alone.
     /// </summary>
-    static void Profile(int only, int rounds)
+    static void Profile(int only, int rounds, int batch)
     {
         var model = LeNetModel(new Rng(0));
-        var x = Tensor.Randn([128, 1, 28, 28], new Rng(1));
+        var x = Tensor.Randn([batch, 1, 28, 28], new Rng(1));
         // The blocks Sequential runs as one op each (convolution + ReLU + pooling, linear + ReLU).
         int[][] blocks = [[0, 1, 2], [3, 4, 5], [6], [7, 8], [9]];
         for (int k = 0; k < blocks.Length; k++)
@@ -182,10 +188,19 @@ static class CnnBench
             Tensor output = part.Forward(input);
             x = output.Detach();
             if (only >= 0 && k != only) continue;
+            string name = string.Join(" + ", block.Select(i => model[i].Describe().Split('(')[0]));
+            if (batch == 1)
+            {
+                // Inference, as the batch-1 figure: no graph, eval mode.
+                part.Eval();
+                using var noGrad = GradMode.NoGrad();
+                var infer = Measure.Time(() => part.Forward(input), 1000 * rounds, 100);
+                Console.WriteLine($"{name,-32} inference {Stats.Median(infer) * 1e6,8:F1} µs");
+                continue;
+            }
             var fwd = Measure.Time(() => part.Forward(input), 30 * rounds, 5);
             var grad = Tensor.Randn(output.ShapeArray(), new Rng(2));
             var bwd = Measure.Time(() => part.Forward(input).Backward(grad), 30 * rounds, 5);
-            string name = string.Join(" + ", block.Select(i => model[i].Describe().Split('(')[0]));
             Console.WriteLine($"{name,-32} forward {Stats.Median(fwd) * 1e3,8:F3} ms  forward+backward {Stats.Median(bwd) * 1e3,8:F3} ms");
         }
     }
