@@ -32,6 +32,8 @@ static class GemmBench
         new("C2_fwd 64x288@288x500", 64, 288, 500, "NN"),
         new("C2_dW 64x500@500x288", 64, 500, 288, "NT"),
         new("C2_dX 288x64@64x500", 288, 64, 500, "TN"),
+        // The same convolution at batch 1 (inference): one image's 100 positions.
+        new("C2_b1 64x288@288x100", 64, 288, 100, "NN"),
         // The CS231n two-layer net's first layer at batch 200: forward and weight gradient. Not in gemm.py.
         new("T1_fwd 200x3072@3072x100", 200, 3072, 100, "NT"),
         new("T1_dW 100x200@200x3072", 100, 200, 3072, "TN"),

@@ -115,7 +115,8 @@ static class TwoLayerBench
         {
             double us = 1e6 / Stopwatch.Frequency / (1000.0 * rounds);
             Console.WriteLine($"# {(regInGraph ? "L2 in graph" : "weight decay")}, per iteration: gather {phase[0] * us:F0} µs, " +
-                $"forward+loss {phase[1] * us:F0} µs, backward {phase[2] * us:F0} µs, optimizer {phase[3] * us:F0} µs");
+                $"forward+loss {phase[1] * us:F0} µs, backward {phase[2] * us:F0} µs, optimizer {phase[3] * us:F0} µs; " +
+                $"GC so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms");
         }
         return seconds;
     }
