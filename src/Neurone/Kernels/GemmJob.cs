@@ -77,26 +77,34 @@ internal sealed unsafe class GemmJob : IParallelWork
 
     /// <summary>
     /// The AVX-512 microkernel whose tiles leave the least of their area empty on an m×n product; on a tie the
-    /// 12×32 kernel, then the 8×48 one (the 25×16 kernel, with one B load per row of FMAs, has the least slack).
-    /// A function of the shape alone; all three give the same bits anyway.
+    /// 12×32 kernel, then the 8×48 one. The 25×16 kernel must fill its tiles 5% better than both: it loads a
+    /// B vector for every row of FMAs and packs 25-row panels, and ran a few percent slower per FLOP where the
+    /// fill was about even (LeNet's convolutions). A function of the shape alone; all three give the same bits.
     /// </summary>
     internal static Avx512Tile ChooseTile(int m, int n)
     {
         double narrow = NarrowUse(m, n), wide = WideUse(m, n), tall = TallUse(m, n);
-        if (tall > narrow && tall > wide) return Avx512Tile.Tall;
+        if (tall > 1.05 * Math.Max(narrow, wide)) return Avx512Tile.Tall;
         return wide > narrow ? Avx512Tile.Wide : Avx512Tile.Narrow;
     }
 
     /// <summary>
-    /// True when computing Cᵀ (n×m) instead of C fills the AVX-512 tiles at least 5% better and k is deep
+    /// True when computing Cᵀ (n×m) instead of C fills the AVX-512 tiles at least 10% better and k is deep
     /// enough for the product to dwarf the transposed store: a few columns (a 10-class output layer: 31% of
-    /// the 12×32 tiles used, 83% transposed), or LeNet's 64×100 convolution at batch 1 (69% → 93%).
+    /// the 12×32 tiles used, 83% transposed), LeNet's 64×100 convolution at batch 1 (76% → 100%), the
+    /// two-layer net's 200×100 first layer (77% → 96%). Not LeNet's 64×500 convolution of five images (95% →
+    /// 100%): transposing packs and stores more, and that GEMM ran 10% slower per FLOP.
     /// </summary>
     internal static bool PrefersTransposed(SimdLevel level, int m, int n, int k) =>
-        level == SimdLevel.Vector512 && m > 1 && n > 1 && k >= 32 && TileUse(n, m) > 1.05 * TileUse(m, n);
+        level == SimdLevel.Vector512 && m > 1 && n > 1 && k >= 32 && TileUse(n, m) > 1.10 * TileUse(m, n);
 
-    /// <summary>The fraction of its tiles an m×n product fills, with the best of the three AVX-512 kernels.</summary>
-    static double TileUse(int m, int n) => Math.Max(Math.Max(WideUse(m, n), NarrowUse(m, n)), TallUse(m, n));
+    /// <summary>The fraction of its tiles an m×n product fills, with the AVX-512 kernel <see cref="ChooseTile"/> picks.</summary>
+    static double TileUse(int m, int n) => ChooseTile(m, n) switch
+    {
+        Avx512Tile.Tall => TallUse(m, n),
+        Avx512Tile.Wide => WideUse(m, n),
+        _ => NarrowUse(m, n),
+    };
 
     /// <summary>The fraction of the 8×48 (wide), 12×32 (narrow) or 25×16 (tall) tiles an m×n product fills.</summary>
     static double WideUse(int m, int n) => Used(m, GemmKernel512Wide.MR) * Used(n, GemmKernel512Wide.NR);
