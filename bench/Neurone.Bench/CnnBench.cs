@@ -85,7 +85,7 @@ static class CnnBench
             epochSeconds.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
             model.Eval();
             accuracies.Add(Math.Round(Measure.Accuracy(model, xte, yte), 4));
-            Console.WriteLine($"# epoch {e + 1}: {epochSeconds[^1]:F3} s, test accuracy {accuracies[^1]:P2} GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalSeconds:F2}s");
+            Console.WriteLine($"# epoch {e + 1}: {epochSeconds[^1]:F3} s, test accuracy {accuracies[^1]:P2} GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalSeconds:F2}s, allocated {GC.GetTotalAllocatedBytes() / 1e9:F1} GB");
         }
         model.Eval();
         double[] infer1, infer1000;
