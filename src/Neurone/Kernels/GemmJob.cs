@@ -91,9 +91,10 @@ internal sealed unsafe class GemmJob : IParallelWork
     /// <summary>
     /// True when computing Cᵀ (n×m) instead of C fills the AVX-512 tiles at least 10% better and k is deep
     /// enough for the product to dwarf the transposed store: a few columns (a 10-class output layer: 31% of
-    /// the 12×32 tiles used, 83% transposed), LeNet's 64×100 convolution at batch 1 (76% → 100%), the
-    /// two-layer net's 200×100 first layer (77% → 96%). Not LeNet's 64×500 convolution of five images (95% →
-    /// 100%): transposing packs and stores more, and that GEMM ran 10% slower per FLOP.
+    /// the 12×32 tiles used, 83% transposed), or LeNet's second convolution at batch 1, 32 channels × 100
+    /// positions on each core (69% → 100%). Not its 64×500 product of five images (95% → 100%), nor the
+    /// two-layer net's 200×100 first layer (89% → 96%): transposing packs and stores more, and the first ran
+    /// 10% slower per FLOP that way.
     /// </summary>
     internal static bool PrefersTransposed(SimdLevel level, int m, int n, int k) =>
         level == SimdLevel.Vector512 && m > 1 && n > 1 && k >= 32 && TileUse(n, m) > 1.10 * TileUse(m, n);
