@@ -251,7 +251,7 @@ public class ConvolutionKernelTests
         fixed (float* px = x, pc = cols)
         {
             for (int i = 0; i < images; i++) Im2Col.Pack(g, c, px + i * c * g.InPlane, pc + i * g.OutPlane, n);
-            foreach (int nr in new[] { 32, 48 })
+            foreach (int nr in new[] { 16, 25, 32, 48 })
                 foreach (var (p0, kc, j0, nc) in new[] { (0, rows, 0, n), (1, rows - 2, 5, n - 7), (rows / 2, rows - rows / 2, nr, n - nr) })
                 {
                     if (kc <= 0 || nc <= 0) continue;
