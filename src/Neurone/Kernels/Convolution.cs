@@ -354,7 +354,7 @@ public static unsafe class Convolution
         {
             int p = g.OutPlane, inImage = channels * g.InPlane, m = o1 - o0;
             bool pointwise = g.IsPointwise;
-            if (!pointwise && LoweredImages.Applies(g) && Gemm.TakesPanelSource(Simd.Best, m, ld, rows))
+            if (!pointwise && LoweredImages.Applies(g) && Gemm.TakesPanelSource(m, ld))
             {
                 // The columns go straight into the GEMM's panels: no column matrix to write and pack again.
                 float beta0 = PrefillBias(o0, o1, ld, target);

@@ -86,30 +86,41 @@ public static unsafe class Gemm
 
     /// <summary>
     /// True when a product of this shape can take its B panels from an <see cref="IPanelSource"/>: not a
-    /// matrix-vector product (which streams B unpacked) and not one computed transposed (which packs B as A).
+    /// matrix-vector product, which streams B unpacked.
     /// </summary>
-    internal static bool TakesPanelSource(SimdLevel level, int m, int n, int k) =>
-        m > 1 && n > 1 && !GemmJob.PrefersTransposed(level, m, n, k);
+    internal static bool TakesPanelSource(int m, int n) => m > 1 && n > 1;
 
     /// <summary>
     /// C = alpha·op(A)·B + beta·C, with B's packed panels from <paramref name="b"/>; only for shapes where
-    /// <see cref="TakesPanelSource"/> holds. The same bits as packing B from memory.
+    /// <see cref="TakesPanelSource"/> holds. The same bits as packing B from memory. When the product is
+    /// computed transposed (see <see cref="GemmJob.PrefersTransposed"/>), Bᵀ is its left operand, and the
+    /// source's B panels are exactly that operand's packed A panels (for each k step, the values of
+    /// consecutive columns of B).
     /// </summary>
     internal static void Multiply(bool transA, int m, int n, int k, float alpha, float* a, nint lda, IPanelSource b,
         float beta, float* c, nint ldc, SimdLevel level, int threads)
     {
-        if (!TakesPanelSource(level, m, n, k))
-            throw new ArgumentException($"gemm: a {m}x{n}x{k} product cannot take its B panels from a source (matrix-vector or transposed).");
+        if (!TakesPanelSource(m, n))
+            throw new ArgumentException($"gemm: a {m}x{n}x{k} product cannot take its B panels from a source (it is a matrix-vector product).");
         if (k == 0 || alpha == 0) { Scale(m, n, beta, c, ldc); return; }
-        Run(level, transA, false, m, n, k, alpha, a, lda, null, 0, beta, c, ldc, threads, b);
+        if (alpha == 1f && GemmJob.PrefersTransposed(level, m, n, k))
+        {
+            float* t = GemmBuffers.Current.T(m * n);
+            Run(level, false, !transA, n, m, k, 1f, null, 0, a, lda, 0f, t, m, threads, aSource: b);
+            StoreTransposed(t, m, n, beta, c, ldc);
+            return;
+        }
+        Run(level, transA, false, m, n, k, alpha, a, lda, null, 0, beta, c, ldc, threads, bSource: b);
     }
 
     static void Run(SimdLevel level, bool transA, bool transB, int m, int n, int k, float alpha,
-        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads, IPanelSource? source = null)
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads,
+        IPanelSource? aSource = null, IPanelSource? bSource = null)
     {
         var job = GemmJob.Current;
         job.Set(level, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        job.BSource = source;
+        job.ASource = aSource;
+        job.BSource = bSource;
         try
         {
             job.Plan(threads);
@@ -186,7 +197,9 @@ public static unsafe class Gemm
                 for (int ic = i0; ic < i1; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, i1 - ic);
-                    GemmPacking.PackA(g.A, g.Lda, g.TransA, ic, mc, p0, kc, pa, mr);
+                    // A source's B panels of op(A)ᵀ are op(A)'s A panels: the same layout.
+                    if (g.ASource is { } aSource) aSource.PackB(p0, kc, ic, mc, pa, mr);
+                    else GemmPacking.PackA(g.A, g.Lda, g.TransA, ic, mc, p0, kc, pa, mr);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         float* bPanel = pb + jr * kc;

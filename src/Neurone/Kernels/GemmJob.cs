@@ -38,10 +38,13 @@ internal sealed unsafe class GemmJob : IParallelWork
     /// <summary>Where op(B)'s panels come from instead of B (null: packed from B).</summary>
     public IPanelSource? BSource;
 
+    /// <summary>Where op(A)'s panels come from instead of A, as the B panels of op(A)ᵀ (null: packed from A).</summary>
+    public IPanelSource? ASource;
+
     public void Clear()
     {
         A = B = C = x = mat = y = null;
-        BSource = null;
+        ASource = BSource = null;
     }
 
     public void Plan(int threads)

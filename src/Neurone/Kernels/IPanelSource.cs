@@ -3,7 +3,9 @@ namespace Neurone.Kernels;
 /// <summary>
 /// Where <see cref="Gemm"/> gets the packed panels of op(B) from when B is not a matrix in memory: a convolution
 /// lowers its images straight into the panel layout (<see cref="LoweredImages"/>), so the column matrix is never
-/// written out and read back to be packed.
+/// written out and read back to be packed. A product computed transposed takes them as the packed A panels of its
+/// left operand, op(B)ᵀ: for each k step, the values of consecutive columns of op(B), which is exactly what a B
+/// panel holds.
 /// </summary>
 internal unsafe interface IPanelSource
 {

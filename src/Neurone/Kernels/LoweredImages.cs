@@ -37,7 +37,7 @@ internal sealed unsafe class LoweredImages : IPanelSource
         int inImage = channels * g.InPlane;
         if (p0 < 0 || p0 + kc > channels * area || j0 < 0 || j0 + nc > images * p)
             throw new ArgumentException($"lowered images: panels of taps [{p0}, {p0 + kc}) and positions [{j0}, {j0 + nc}) asked, the images have {channels * area} taps and {images * p} positions.");
-        int vectors = (nr + 15) / 16, lastTap = TapOffset(p0 + kc - 1);
+        int vectors = (nr + 15) / 16;
         var plans = stackalloc VectorPlan[vectors];
         // One panel's positions as runs along output rows: where each run goes in the panel row, where it
         // starts in the image (tap (0, 0) of channel 0), and how long it is.
@@ -48,7 +48,9 @@ internal sealed unsafe class LoweredImages : IPanelSource
             // The tap (channel c, kernel row ki, column kj) advances with t; counters, not divisions, since this
             // runs once per k step of every panel (25-row panels at batch 1: four per image).
             int c = p0 / area, ki = (p0 - c * area) / kw, kj = p0 - c * area - ki * kw;
-            if (IsPlain(plans, vectors, j0 + jr, cols, nr, lastTap))
+            // Most panels: each vector of 16 positions gathered by one permute per tap. A panel across two images,
+            // or a ragged last one: as runs along output rows, one masked move per run.
+            if (IsPlain(plans, vectors, j0 + jr, cols, nr))
             {
                 PackPlain(plans, vectors, c, ki, kj, kc, dst, nr);
                 continue;
@@ -80,30 +82,34 @@ internal sealed unsafe class LoweredImages : IPanelSource
         }
     }
 
-    /// <summary>The input offset of tap t (channel, kernel row, kernel column) from the image's start.</summary>
-    int TapOffset(int t)
-    {
-        int area = g.KernelArea, c = t / area, k = t - c * area, ki = k / g.KernelW;
-        return c * g.InPlane + ki * g.Width + (k - ki * g.KernelW);
-    }
-
     /// <summary>
-    /// True when a full panel row of whole vectors from position <paramref name="q"/> can be gathered vector by
-    /// vector: each vector's 16 positions lie in one image within 32 floats of its first (16 positions of a narrow
-    /// plane span two or three output rows), and the 32 floats its two loads read, for every tap up to
-    /// <paramref name="lastTap"/>, lie inside the images. Fills in each vector's first input and lane offsets.
+    /// True when a full panel row from position <paramref name="q"/> can be gathered vector by vector: each
+    /// vector's positions (16, or fewer in a last vector of a panel not a multiple of 16 wide) lie in one image
+    /// within 32 floats of its first (16 positions of a narrow plane span two or three output rows). Fills in
+    /// each vector's first input, its lanes' offsets from it and how many floats its two loads span.
     /// </summary>
-    bool IsPlain(VectorPlan* plans, int vectors, int q, int cols, int nr, int lastTap)
+    bool IsPlain(VectorPlan* plans, int vectors, int q, int cols, int nr)
     {
-        if (cols != nr || nr % 16 != 0) return false;
-        long end = (long)images * channels * g.InPlane;
+        if (cols != nr || vectors > 3) return false;
+        int p = g.OutPlane, ow = g.OutWidth, oh = g.OutHeight, w = g.Width;
         var offsets = stackalloc int[16];
         for (int v = 0; v < vectors; v++, q += 16)
         {
-            int first = Input(q), last = Input(q + 15);
-            if (q / g.OutPlane != (q + 15) / g.OutPlane || last - first >= 32 || first + lastTap + 32 > end) return false;
-            for (int l = 0; l < 16; l++) offsets[l] = Input(q + l) - first;
-            plans[v] = new VectorPlan { Base = first, Offsets = Vector512.Load(offsets) };
+            int count = Math.Min(16, nr - 16 * v), first = Input(q);
+            // Walk the vector's positions along output rows: no divisions per lane.
+            int image = q / p, r = q - image * p, oy = r / ow, ox = r - oy * ow, offset = 0;
+            new Span<int>(offsets, 16).Clear();
+            for (int l = 0; l < count; l++)
+            {
+                offsets[l] = offset;
+                if (l == count - 1) break;
+                if (++ox < ow) offset++;
+                else if (++oy < oh) { ox = 0; offset += w - ow + 1; }
+                else return false;                // the next position is in the next image
+            }
+            int span = offsets[count - 1] + 1;
+            if (span > 32) return false;
+            plans[v] = new VectorPlan { Base = first, Offsets = Vector512.Load(offsets), Span = span, Count = count };
         }
         return true;
     }
@@ -115,28 +121,45 @@ internal sealed unsafe class LoweredImages : IPanelSource
         return image * channels * g.InPlane + oy * g.Width + (r - oy * ow);
     }
 
-    /// <summary>A full panel of whole vectors, each gathered by one permute of two plain loads per tap.</summary>
+    /// <summary>
+    /// A full panel, each vector gathered by one permute of two loads per tap. The loads are masked to the
+    /// floats the vector's positions span, so they never read past the images; a last vector narrower than 16
+    /// is stored masked, so it never writes past the panel.
+    /// </summary>
     void PackPlain(VectorPlan* plans, int vectors, int c, int ki, int kj, int kc, float* dst, int nr)
     {
         int w = g.Width, kw = g.KernelW, kh = g.KernelH, plane = g.InPlane;
+        var zero = Vector512<float>.Zero;
         var o0 = plans[0].Offsets;
         var o1 = vectors > 1 ? plans[1].Offsets : default;
         var o2 = vectors > 2 ? plans[2].Offsets : default;
         int b0 = plans[0].Base, b1 = vectors > 1 ? plans[1].Base : 0, b2 = vectors > 2 ? plans[2].Base : 0;
+        var lo0 = LaneMasks.First512(plans[0].Span);
+        var hi0 = LaneMasks.First512(plans[0].Span - 16);
+        var lo1 = LaneMasks.First512(vectors > 1 ? plans[1].Span : 0);
+        var hi1 = LaneMasks.First512(vectors > 1 ? plans[1].Span - 16 : 0);
+        var lo2 = LaneMasks.First512(vectors > 2 ? plans[2].Span : 0);
+        var hi2 = LaneMasks.First512(vectors > 2 ? plans[2].Span - 16 : 0);
+        var last = LaneMasks.First512(plans[vectors - 1].Count);
         for (int t = 0; t < kc; t++, dst += nr)
         {
             float* src = x + c * plane + ki * w + kj;
             if (++kj == kw) { kj = 0; if (++ki == kh) { ki = 0; c++; } }
-            Avx512F.PermuteVar16x32x2(Vector512.Load(src + b0), o0, Vector512.Load(src + b0 + 16)).Store(dst);
-            if (vectors > 1) Avx512F.PermuteVar16x32x2(Vector512.Load(src + b1), o1, Vector512.Load(src + b1 + 16)).Store(dst + 16);
-            if (vectors > 2) Avx512F.PermuteVar16x32x2(Vector512.Load(src + b2), o2, Vector512.Load(src + b2 + 16)).Store(dst + 32);
+            var v0 = Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(src + b0, lo0, zero), o0, Avx512F.MaskLoad(src + b0 + 16, hi0, zero));
+            if (vectors == 1) { Avx512F.MaskStore(dst, last, v0); continue; }
+            v0.Store(dst);
+            var v1 = Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(src + b1, lo1, zero), o1, Avx512F.MaskLoad(src + b1 + 16, hi1, zero));
+            if (vectors == 2) { Avx512F.MaskStore(dst + 16, last, v1); continue; }
+            v1.Store(dst + 16);
+            var v2 = Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(src + b2, lo2, zero), o2, Avx512F.MaskLoad(src + b2 + 16, hi2, zero));
+            Avx512F.MaskStore(dst + 32, last, v2);
         }
     }
 
     /// <summary>One vector of a plainly gathered panel row: its first position's input offset and each lane's offset from it.</summary>
     struct VectorPlan
     {
-        public int Base;
+        public int Base, Span, Count;         // first input offset; floats the positions span; positions (≤ 16)
         public Vector512<int> Offsets;        // lanes 16.. of the permute index the second load
     }
 }
