@@ -70,17 +70,7 @@ public static unsafe class Gemm
                 Scale(m, n, beta, pc, ldc);
                 return;
             }
-            if (alpha == 1f && GemmJob.PrefersTransposed(level, m, n, k))
-            {
-                // Cᵀ = op(B)ᵀ·op(A)ᵀ fills the microkernel's tiles better; computed into scratch, then stored
-                // transposed. With alpha 1 every element is the same k-chain, rounded once when beta·C is
-                // added, exactly as the kernel's epilogue does: the same bits as the direct product.
-                float* t = GemmBuffers.Current.T(m * n);
-                Run(level, !transB, !transA, n, m, k, 1f, pb, ldb, pa, lda, 0f, t, m, threads);
-                StoreTransposed(t, m, n, beta, pc, ldc);
-                return;
-            }
-            Run(level, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, threads);
+            Run(level, transA, transB, m, n, k, alpha, pa, lda, pb, ldb, null, beta, pc, ldc, threads);
         }
     }
 
@@ -103,19 +93,32 @@ public static unsafe class Gemm
         if (!TakesPanelSource(m, n))
             throw new ArgumentException($"gemm: a {m}x{n}x{k} product cannot take its B panels from a source (it is a matrix-vector product).");
         if (k == 0 || alpha == 0) { Scale(m, n, beta, c, ldc); return; }
+        Run(level, transA, false, m, n, k, alpha, a, lda, null, 0, b, beta, c, ldc, threads);
+    }
+
+    /// <summary>
+    /// C = alpha·op(A)·op(B) + beta·C with op(B)'s panels from B or from <paramref name="bSource"/>, computed
+    /// directly or, where Cᵀ = op(B)ᵀ·op(A)ᵀ fills the microkernel's tiles better, into scratch and stored
+    /// transposed. With alpha 1 every element is the same k-chain, rounded once when beta·C is added, exactly
+    /// as the kernel's epilogue does: the same bits as the direct product.
+    /// </summary>
+    static void Run(SimdLevel level, bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, nint lda, float* b, nint ldb, IPanelSource? bSource, float beta, float* c, nint ldc, int threads)
+    {
         if (alpha == 1f && GemmJob.PrefersTransposed(level, m, n, k))
         {
+            // op(B)ᵀ is the left operand; a source's B panels of op(B) are exactly its A panels.
             float* t = GemmBuffers.Current.T(m * n);
-            Run(level, false, !transA, n, m, k, 1f, null, 0, a, lda, 0f, t, m, threads, aSource: b);
+            RunJob(level, !transB, !transA, n, m, k, 1f, b, ldb, a, lda, 0f, t, m, threads, aSource: bSource, bSource: null);
             StoreTransposed(t, m, n, beta, c, ldc);
             return;
         }
-        Run(level, transA, false, m, n, k, alpha, a, lda, null, 0, beta, c, ldc, threads, bSource: b);
+        RunJob(level, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, aSource: null, bSource: bSource);
     }
 
-    static void Run(SimdLevel level, bool transA, bool transB, int m, int n, int k, float alpha,
+    static void RunJob(SimdLevel level, bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc, int threads,
-        IPanelSource? aSource = null, IPanelSource? bSource = null)
+        IPanelSource? aSource, IPanelSource? bSource)
     {
         var job = GemmJob.Current;
         job.Set(level, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

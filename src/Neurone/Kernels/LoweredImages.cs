@@ -95,9 +95,9 @@ internal sealed unsafe class LoweredImages : IPanelSource
         var offsets = stackalloc int[16];
         for (int v = 0; v < vectors; v++, q += 16)
         {
-            int count = Math.Min(16, nr - 16 * v), first = Input(q);
             // Walk the vector's positions along output rows: no divisions per lane.
-            int image = q / p, r = q - image * p, oy = r / ow, ox = r - oy * ow, offset = 0;
+            int count = Math.Min(16, nr - 16 * v), image = q / p, r = q - image * p, oy = r / ow, ox = r - oy * ow, offset = 0;
+            int first = image * channels * g.InPlane + oy * w + ox;
             new Span<int>(offsets, 16).Clear();
             for (int l = 0; l < count; l++)
             {
@@ -112,13 +112,6 @@ internal sealed unsafe class LoweredImages : IPanelSource
             plans[v] = new VectorPlan { Base = first, Offsets = Vector512.Load(offsets), Span = span, Count = count };
         }
         return true;
-    }
-
-    /// <summary>Where position q (image, output row, output column) starts in the images, at tap (0, 0) of channel 0.</summary>
-    int Input(int q)
-    {
-        int p = g.OutPlane, ow = g.OutWidth, image = q / p, r = q - image * p, oy = r / ow;
-        return image * channels * g.InPlane + oy * g.Width + (r - oy * ow);
     }
 
     /// <summary>

@@ -272,14 +272,16 @@ public class ConvolutionKernelTests
     // h, w, k, channels, images, output channels: products whose B panels come from the images, one with a k
     // tail past the kernel's k blocks, and LeNet's second layer at batch 1 on one core (32 channels), which is
     // computed transposed: its A panels (25 positions) come from the images.
-    [InlineData(10, 14, 3, 2, 2, 72)]
-    [InlineData(12, 12, 3, 64, 5, 96)]
-    [InlineData(12, 12, 3, 32, 1, 32)]
-    public unsafe void AProductWithLoweredImagesGivesTheBitsOfTheColumnMatrix(int h, int w, int k, int c, int images, int m)
+    [InlineData(10, 14, 3, 2, 2, 72, false)]
+    [InlineData(12, 12, 3, 64, 5, 96, false)]
+    [InlineData(12, 12, 3, 32, 1, 32, true)]
+    public unsafe void AProductWithLoweredImagesGivesTheBitsOfTheColumnMatrix(int h, int w, int k, int c, int images, int m, bool transposed)
     {
         var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
         int rows = c * k * k, n = images * g.OutPlane;
         if (!LoweredImages.Applies(g)) return;
+        // The case runs the path it names: panels as B, or as A of the transposed product.
+        Assert.Equal(transposed, GemmJob.PrefersTransposed(Simd.Best, m, n, rows));
         var x = Random(images * c * g.InPlane, 51);
         var wt = Random(m * rows, 52);
         var c0 = Random(m * n, 53);
