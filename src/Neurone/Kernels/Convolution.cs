@@ -305,6 +305,20 @@ public static unsafe class Convolution
         /// </summary>
         int GroupSize() => g.IsPointwise ? 1 : Math.Clamp(GroupColumns / g.OutPlane, 1, MaxGroup);
 
+        /// <summary>Groups of at most <paramref name="group"/> images that images [first, last) fall into.</summary>
+        static int GroupCount(int first, int last, int group) => (last - first + group - 1) / group;
+
+        /// <summary>
+        /// Group <paramref name="k"/> of <paramref name="groups"/> over images [first, last), the sizes as even as
+        /// they come: a chunk of 16 images in groups of up to 5 runs as 4+4+4+4, not 5+5+5+1, whose one-image
+        /// product ran its tiles a fifth as wide.
+        /// </summary>
+        static (int First, int Count) GroupOf(int first, int last, int groups, int k)
+        {
+            int n = last - first, from = first + (int)((long)n * k / groups), to = first + (int)((long)n * (k + 1) / groups);
+            return (from, to - from);
+        }
+
         /// <summary>Images [first, last), output channels [o0, o1).</summary>
         void ForwardImages(int first, int last, int o0, int o1)
         {
@@ -313,9 +327,11 @@ public static unsafe class Convolution
             bool pointwise = g.IsPointwise, direct = DirectConvolution.Applies(g, rows);
             float* cols = pointwise || direct ? null : Scratch(ref columnScratch, rows * p * group);
             float* convolved = pooling || group > 1 ? Scratch(ref planeScratch, outImage * group) : null;
-            for (int n0 = first; n0 < last; n0 += group)
+            int groups = GroupCount(first, last, group);
+            for (int k = 0; k < groups; k++)
             {
-                int count = Math.Min(group, last - n0), ld = count * p;
+                var (n0, count) = GroupOf(first, last, groups, k);
+                int ld = count * p;
                 // One image without pooling is written in place; otherwise into the group's scratch.
                 bool inPlace = convolved == null;
                 float* target = inPlace ? y + (nint)n0 * outImage : convolved;
@@ -422,9 +438,11 @@ public static unsafe class Convolution
                 float* myW = gw == null ? null : pw + (nint)chunk * weightSize;
                 float* myB = gb == null ? null : pb + (nint)chunk * outChannels;
                 if (myB != null) new Span<float>(myB, outChannels).Clear();
-                for (int n0 = first; n0 < last; n0 += group)
+                int groups = GroupCount(first, last, group);
+                for (int k = 0; k < groups; k++)
                 {
-                    int count = Math.Min(group, last - n0), ld = count * p;
+                    var (n0, count) = GroupOf(first, last, groups, k);
+                    int ld = count * p;
                     float* dy = dconv;
                     if (readInPlace) dy = gy + (nint)n0 * outImage;
                     else for (int i = 0; i < count; i++) ConvolutionOutputGradient(n0 + i, dconv + i * p, ld);
