@@ -16,7 +16,8 @@ namespace Neurone.Bench;
 /// seconds per 10,000 images (median of rounds).
 /// Options: --epochs N (2), --rounds N (3), --threads N (2), --seed N (0), --no-anchor, --only lenet|cifar, and for
 /// profiling --only profile [--block N] [--batch N] (per-block times of one batch; batch 1 times inference
-/// forwards without gradients) or --only inference (batch-1 forwards).
+/// forwards without gradients), --only inference (batch-1 forwards) or --only kernels (LeNet's first layer,
+/// kernel by kernel on one thread).
 /// </summary>
 static class CnnBench
 {
@@ -31,6 +32,7 @@ static class CnnBench
         string only = Opt("--only") ?? "";
         Parallelism.Threads = threads;
         if (only == "inference") { Inference(rounds); return; }
+        if (only == "kernels") { FirstLayerKernels(rounds); return; }
         if (only == "profile")
         {
             Profile(Opt("--block") is { } b ? int.Parse(b, CultureInfo.InvariantCulture) : -1, rounds,
@@ -165,6 +167,77 @@ static class CnnBench
         using var _ = GradMode.NoGrad();
         var times = Measure.Time(() => model.Forward(x1), 1000 * rounds, 100);
         Console.WriteLine($"LeNet inference, batch 1: {Stats.Median(times) * 1e6:F1} µs (median of {times.Length})");
+    }
+
+    /// <summary>
+    /// LeNet's first layer at batch 128, kernel by kernel on one thread: the direct convolution, the pooling, the
+    /// unpooling and the weight gradient, each over the whole batch (medians of 20 runs, times <paramref name="rounds"/>),
+    /// so a change to one kernel shows apart from the others and from the second core's noise.
+    /// </summary>
+    static unsafe void FirstLayerKernels(int rounds)
+    {
+        const int batch = 128, outChannels = 32, taps = 9;
+        var conv = WindowGeometry.Create("conv1", 28, 28, 3, 3, 1, 1, 0, 0, 1, 1);
+        var pool = WindowGeometry.Create("pool1", 26, 26, 2, 2, 2, 2, 0, 0, 1, 1);
+        var rng = new Rng(3);
+        float[] images = Tensor.Randn([batch, 1, 28, 28], rng).ToArray(), weight = Tensor.Randn([outChannels, taps], rng).ToArray();
+        float[] bias = Tensor.Randn([outChannels], rng).ToArray(), pooledGrad = Tensor.Randn([batch, outChannels, 13, 13], rng).ToArray();
+        float[] planes = new float[batch * outChannels * conv.OutPlane], pooled = new float[batch * outChannels * pool.OutPlane];
+        float[] gradPlanes = new float[planes.Length], cols = new float[taps * conv.OutPlane], gradWeight = new float[outChannels * taps];
+        int[] winners = new int[pooled.Length];
+        fixed (float* x = images, w = weight, b = bias, y = planes, py = pooled, gy = pooledGrad, gx = gradPlanes, c = cols, gw = gradWeight)
+        fixed (int* at = winners)
+        {
+            float* xs = x, ws = w, bs = b, ys = y, pys = py, gys = gy, gxs = gx, cs = c, gws = gw;
+            int* ats = at;
+            int plane = conv.OutPlane, pooledPlane = pool.OutPlane;
+            void Report(string name, Action body) =>
+                Console.WriteLine($"{name,-44} {Stats.Median(Measure.Time(body, 20 * rounds, 3)) * 1e3,8:F3} ms");
+            Report("direct convolution (128 images)", () =>
+            {
+                for (int n = 0; n < batch; n++)
+                    DirectConvolution.Forward(conv, 1, xs + n * 784, ws, bs, 0, outChannels, ys + (nint)n * outChannels * plane, plane);
+            });
+            Report("max pooling 2×2 (128×32 planes)", () =>
+            {
+                for (int k = 0; k < batch * outChannels; k++)
+                    MaxPool.ForwardPlane(pool, ys + (nint)k * plane, pys + k * pooledPlane, ats + k * pooledPlane, Simd.Best);
+            });
+            Report("unpooling (128×32 planes)", () =>
+            {
+                for (int k = 0; k < batch * outChannels; k++)
+                    MaxPool.BackwardPlane(pool, gys + k * pooledPlane, ats + k * pooledPlane, gxs + (nint)k * plane, pys + k * pooledPlane);
+            });
+            // LeNet's second layer (cut to the 10×10 outputs its pooling reads) on a group of 4 images: the weight
+            // gradient's right operand, colsᵀ in 48-wide panels, packed from im2col or lowered straight.
+            var conv2 = WindowGeometry.Create("conv2", 13, 13, 3, 3, 1, 1, 0, 0, 1, 1) with { OutHeight = 10, OutWidth = 10 };
+            int group = 4, taps2 = 32 * 9, n2 = group * conv2.OutPlane;
+            float[] images2 = Tensor.Randn([group, 32, 13, 13], rng).ToArray(), cols2 = new float[taps2 * n2], panels2 = new float[taps2 * n2];
+            fixed (float* x2 = images2, c2 = cols2, pp = panels2)
+            {
+                float* xs2 = x2, cs2 = c2, pps = pp;
+                Report("conv2 colsᵀ panels: im2col + packing (×32)", () =>
+                {
+                    for (int r = 0; r < 32; r++)
+                    {
+                        for (int i = 0; i < group; i++) Im2Col.Pack(conv2, 32, xs2 + i * 32 * 169, cs2 + i * conv2.OutPlane, n2);
+                        GemmPacking.PackB(cs2, n2, true, 0, n2, 0, taps2, pps, 48);
+                    }
+                });
+                Report("conv2 colsᵀ panels: lowered (×32)", () =>
+                {
+                    for (int r = 0; r < 32; r++) TransposedLoweredImages.Current.Set(conv2, 32, xs2, group).PackB(0, n2, 0, taps2, pps, 48);
+                });
+            }
+            Report("im2col + weight gradient (128 images)", () =>
+            {
+                for (int n = 0; n < batch; n++)
+                {
+                    Im2Col.Pack(conv, 1, xs + n * 784, cs, plane);
+                    DirectConvolution.WeightGradient(outChannels, taps, plane, gxs + (nint)n * outChannels * plane, plane, cs, plane, gws, n == 0 ? 0f : 1f);
+                }
+            });
+        }
     }
 
     /// <summary>

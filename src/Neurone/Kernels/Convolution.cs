@@ -429,7 +429,10 @@ public static unsafe class Convolution
             bool directGradient = !pointwise && DirectConvolution.Applies(g, rows);
             // One image whose gradient needs no rebuilding is read in place.
             bool readInPlace = group == 1 && reluOut == null;
-            float* cols = gw == null || pointwise ? null : Scratch(ref columnScratch, rows * p * group);
+            // The weight gradient's columns go straight into the GEMM's panels, transposed: no im2col matrix to
+            // write and transpose while packing.
+            bool lowered = !pointwise && !directGradient && TransposedLoweredImages.Applies(g) && Gemm.TakesPanelSource(outChannels, rows);
+            float* cols = gw == null || pointwise || lowered ? null : Scratch(ref columnScratch, rows * p * group);
             float* dcols = gx == null || pointwise ? null : Scratch(ref gradColumnScratch, rows * p * group);
             float* dconv = readInPlace ? null : Scratch(ref planeScratch, outImage * group);
             int weightSize = outChannels * rows;
@@ -447,15 +450,18 @@ public static unsafe class Convolution
                     if (readInPlace) dy = gy + (nint)n0 * outImage;
                     else for (int i = 0; i < count; i++) ConvolutionOutputGradient(n0 + i, dconv + i * p, ld);
                     var dySpan = new ReadOnlySpan<float>(dy, outChannels * ld);
-                    if (myW != null)
+                    if (myW != null && lowered)
+                        Gemm.Multiply(false, outChannels, rows, ld, 1f, dy, ld, TransposedLoweredImages.Current.Set(g, channels, x + (nint)n0 * inImage, count),
+                            k == 0 ? 0f : 1f, myW, rows, Simd.Best, gemmThreads);
+                    else if (myW != null)
                     {
                         float* columns = pointwise ? x + (nint)n0 * inImage : cols;
                         for (int i = 0; i < count && !pointwise; i++) Im2Col.Pack(g, channels, x + (nint)(n0 + i) * inImage, cols + i * p, ld);
                         if (directGradient)
-                            DirectConvolution.WeightGradient(outChannels, rows, ld, dy, ld, columns, ld, myW, n0 == first ? 0f : 1f);
+                            DirectConvolution.WeightGradient(outChannels, rows, ld, dy, ld, columns, ld, myW, k == 0 ? 0f : 1f);
                         else
                             Gemm.Multiply(false, true, outChannels, rows, ld, 1f, dySpan, ld, new ReadOnlySpan<float>(columns, rows * ld), ld,
-                                n0 == first ? 0f : 1f, new Span<float>(myW, weightSize), rows, Simd.Best, gemmThreads);
+                                k == 0 ? 0f : 1f, new Span<float>(myW, weightSize), rows, Simd.Best, gemmThreads);
                     }
                     if (myB != null)
                         for (int o = 0; o < outChannels; o++) myB[o] += TensorPrimitives.Sum(dySpan.Slice(o * ld, ld));

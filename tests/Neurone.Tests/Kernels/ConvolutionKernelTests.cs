@@ -301,6 +301,74 @@ public class ConvolutionKernelTests
         }
     }
 
+    [Theory]
+    // h, w, k, channels, images: LeNet's second layer cut to what its pooling reads (vectors of 16 positions
+    // across two images: two permutes), planes smaller than a vector (lanes over several images, one by one),
+    // rows of exactly 16, a one-column plane (16 positions 45 floats apart: two segments).
+    [InlineData(12, 12, 3, 4, 3)]
+    [InlineData(5, 4, 2, 2, 5)]
+    [InlineData(6, 16, 3, 1, 2)]
+    [InlineData(18, 3, 3, 2, 2)]
+    public unsafe void TransposedLoweredImagesPackTheSamePanelsAsIm2ColThenTransposedPacking(int h, int w, int k, int c, int images)
+    {
+        var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
+        if (!TransposedLoweredImages.Applies(g)) return;
+        int taps = c * k * k, n = images * g.OutPlane;
+        var x = Random(images * c * g.InPlane, 43);
+        var cols = new float[taps * n];
+        fixed (float* px = x, pc = cols)
+        {
+            for (int i = 0; i < images; i++) Im2Col.Pack(g, c, px + i * c * g.InPlane, pc + i * g.OutPlane, n);
+            foreach (int nr in new[] { 8, 12, 16, 25, 32, 48 })
+                // (positions from, how many, taps from, how many): whole, ragged at both ends, a second half.
+                foreach (var (p0, kc, j0, nc) in new[] { (0, n, 0, taps), (3, n - 5, 1, taps - 2), (n / 2, n - n / 2, taps / 3, taps - taps / 3) })
+                {
+                    if (kc <= 0 || nc <= 0) continue;
+                    int size = (nc + nr - 1) / nr * nr * kc;
+                    var expected = new float[size];
+                    var got = Enumerable.Repeat(float.NaN, size).ToArray();
+                    fixed (float* pe = expected, pg = got)
+                    {
+                        GemmPacking.PackB(pc, n, true, p0, kc, j0, nc, pe, nr);
+                        TransposedLoweredImages.Current.Set(g, c, px, images).PackB(p0, kc, j0, nc, pg, nr);
+                    }
+                    Assert.Equal(expected, got);
+                }
+        }
+    }
+
+    [Theory]
+    // h, w, k, channels, images, output channels: weight gradients dY·colsᵀ whose B panels come from the images
+    // (LeNet's second layer on a group of four, and five output channels), one computed transposed (its A panels
+    // from the images).
+    [InlineData(12, 12, 3, 32, 4, 64, false)]
+    [InlineData(12, 12, 3, 4, 3, 5, false)]
+    [InlineData(10, 14, 3, 2, 2, 72, true)]
+    public unsafe void AWeightGradientWithTransposedLoweredImagesGivesTheBitsOfTheColumnMatrix(int h, int w, int k, int c, int images, int m, bool transposed)
+    {
+        var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
+        if (!TransposedLoweredImages.Applies(g)) return;
+        int taps = c * k * k, n = images * g.OutPlane;
+        Assert.Equal(transposed, GemmJob.PrefersTransposed(Simd.Best, m, taps, n));
+        var x = Random(images * c * g.InPlane, 61);
+        var dy = Random(m * n, 62);
+        var c0 = Random(m * taps, 63);
+        var cols = new float[taps * n];
+        foreach (float beta in new[] { 0f, 1f })
+        {
+            var expected = (float[])c0.Clone();
+            var got = (float[])c0.Clone();
+            fixed (float* px = x, pc = cols, pd = dy, pg = got)
+            {
+                for (int i = 0; i < images; i++) Im2Col.Pack(g, c, px + i * c * g.InPlane, pc + i * g.OutPlane, n);
+                Gemm.Multiply(false, true, m, taps, n, 1f, dy, n, cols, n, beta, expected, taps, Simd.Best, 2);
+                Gemm.Multiply(false, m, taps, n, 1f, pd, n, TransposedLoweredImages.Current.Set(g, c, px, images), beta, pg, taps, Simd.Best, 2);
+            }
+            for (int i = 0; i < got.Length; i++)
+                Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(got[i]));
+        }
+    }
+
     [Fact]
     public void BackwardAccumulatesWithBetaOne()
     {

@@ -1,0 +1,171 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Neurone.Kernels;
+
+/// <summary>
+/// The transpose of a group of images' im2col matrix, (images·OH·OW) × (C·kH·kW), produced straight in the GEMM's
+/// packed panel layout: the right operand of the weight gradient dW = dY·colsᵀ. A panel's k step is one output
+/// position and holds the values under consecutive taps there. Packing that from the column matrix meant writing
+/// the matrix out (im2col) and transposing it into the panels; here each block of 16 positions × 16 taps is
+/// gathered tap by tap (one vector of 16 positions, as <see cref="LoweredImages"/> does) and transposed in
+/// registers. For the layers <see cref="LoweredImages"/> takes; the same values as Im2Col.Pack followed by
+/// packing colsᵀ, so the product gives the same bits either way.
+/// </summary>
+internal sealed unsafe class TransposedLoweredImages : IPanelSource
+{
+    [ThreadStatic] static TransposedLoweredImages? current;
+
+    /// <summary>The calling thread's instance (a backward sets it up per group; nothing is allocated per call).</summary>
+    public static TransposedLoweredImages Current => current ??= new TransposedLoweredImages();
+
+    WindowGeometry g;
+    int channels, images;
+    float* x;
+
+    /// <summary>True when this CPU and geometry can be lowered this way.</summary>
+    public static bool Applies(in WindowGeometry g) => LoweredImages.Applies(g);
+
+    /// <summary>Images [0, <paramref name="count"/>) of C×H×W each, consecutive from <paramref name="first"/>.</summary>
+    public TransposedLoweredImages Set(in WindowGeometry geometry, int channelCount, float* first, int count)
+    {
+        g = geometry; channels = channelCount; x = first; images = count;
+        return this;
+    }
+
+    public void PackB(int p0, int kc, int j0, int nc, float* dst, int nr)
+    {
+        int area = g.KernelArea, kw = g.KernelW, kh = g.KernelH, w = g.Width, taps = channels * area;
+        if (p0 < 0 || p0 + kc > images * g.OutPlane || j0 < 0 || j0 + nc > taps)
+            throw new ArgumentException($"transposed lowered images: panels of positions [{p0}, {p0 + kc}) and taps [{j0}, {j0 + nc}) asked, the images have {images * g.OutPlane} positions and {taps} taps.");
+        // Where each tap of the range reads, relative to a position's first input, for whole blocks of 16 taps;
+        // the taps past the range read tap j0 and are cut to zero when stored (a last panel's padding).
+        int panels = (nc + nr - 1) / nr, slots = panels * nr + 16;
+        int* tapAt = stackalloc int[slots];
+        for (int j = 0, t = j0, c = t / area, ki = (t - c * area) / kw, kj = t - c * area - ki * kw; j < slots; j++)
+        {
+            if (j >= nc) { tapAt[j] = tapAt[0]; continue; }
+            tapAt[j] = c * g.InPlane + ki * w + kj;
+            if (++kj == kw) { kj = 0; if (++ki == kh) { ki = 0; c++; } }
+        }
+        var gathered = stackalloc Vector512<float>[16];
+        for (int k0 = 0; k0 < kc; k0 += 16)
+        {
+            int count = Math.Min(16, kc - k0);
+            var positions = PositionVector.Plan(g, channels, images, p0 + k0, count);
+            // The plan's vectors in locals, so the loop over taps keeps them in registers.
+            int segments = positions.Segments;
+            float* a = x + positions.BaseA, b = x + positions.BaseB;
+            var (offsetsA, loA, hiA) = (positions.OffsetsA, positions.LowA, positions.HighA);
+            var (offsetsB, loB, hiB, fromB) = (positions.OffsetsB, positions.LowB, positions.HighB, positions.FromB);
+            for (int panel = 0; panel < panels; panel++)
+            {
+                float* rows = dst + (nint)panel * nr * kc + (nint)k0 * nr;
+                for (int jt = 0; jt < nr; jt += 16)
+                {
+                    int* at = tapAt + panel * nr + jt;
+                    int valid = Math.Min(16, nc - panel * nr - jt);
+                    var keep = LaneMasks.First512(valid);
+                    var mask = LaneMasks.First512(nr - jt);
+                    if (segments == 1) Block(a, at, offsetsA, loA, hiA, rows + jt, nr, count, mask, keep);
+                    else if (segments == 2) Block(a, b, at, offsetsA, loA, hiA, offsetsB, loB, hiB, fromB, rows + jt, nr, count, mask, keep);
+                    else
+                    {
+                        for (int t = 0; t < 16; t++) gathered[t] = positions.Gather(x + at[t]);
+                        StoreTransposed(gathered[0], gathered[1], gathered[2], gathered[3], gathered[4], gathered[5], gathered[6], gathered[7],
+                            gathered[8], gathered[9], gathered[10], gathered[11], gathered[12], gathered[13], gathered[14], gathered[15],
+                            rows + jt, nr, count, mask, keep);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>16 taps × 16 positions in one image span: a permute of two masked loads per tap, then the transpose.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Block(float* a, int* at, Vector512<int> ia, Vector512<float> loA, Vector512<float> hiA,
+        float* dst, nint ld, int count, Vector512<float> mask, Vector512<float> keep) =>
+        StoreTransposed(
+            One(a + at[0], ia, loA, hiA), One(a + at[1], ia, loA, hiA), One(a + at[2], ia, loA, hiA), One(a + at[3], ia, loA, hiA),
+            One(a + at[4], ia, loA, hiA), One(a + at[5], ia, loA, hiA), One(a + at[6], ia, loA, hiA), One(a + at[7], ia, loA, hiA),
+            One(a + at[8], ia, loA, hiA), One(a + at[9], ia, loA, hiA), One(a + at[10], ia, loA, hiA), One(a + at[11], ia, loA, hiA),
+            One(a + at[12], ia, loA, hiA), One(a + at[13], ia, loA, hiA), One(a + at[14], ia, loA, hiA), One(a + at[15], ia, loA, hiA),
+            dst, ld, count, mask, keep);
+
+    /// <summary>As the other <c>Block</c>, for positions in two spans (across two images): two permutes and a blend per tap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Block(float* a, float* b, int* at, Vector512<int> ia, Vector512<float> loA, Vector512<float> hiA,
+        Vector512<int> ib, Vector512<float> loB, Vector512<float> hiB, Vector512<float> fromB,
+        float* dst, nint ld, int count, Vector512<float> mask, Vector512<float> keep)
+    {
+        Vector512<float> Two(int t) => Vector512.ConditionalSelect(fromB, One(b + at[t], ib, loB, hiB), One(a + at[t], ia, loA, hiA));
+        StoreTransposed(Two(0), Two(1), Two(2), Two(3), Two(4), Two(5), Two(6), Two(7),
+            Two(8), Two(9), Two(10), Two(11), Two(12), Two(13), Two(14), Two(15), dst, ld, count, mask, keep);
+    }
+
+    /// <summary>The values of one span of positions under one tap: two masked loads and a permute.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<float> One(float* src, Vector512<int> offsets, Vector512<float> lo, Vector512<float> hi) =>
+        Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(src, lo, Vector512<float>.Zero), offsets, Avx512F.MaskLoad(src + 16, hi, Vector512<float>.Zero));
+
+    /// <summary>
+    /// Writes the 16×16 block r0..r15 (r_t = tap t's values at 16 positions) transposed: row k of the result
+    /// (position k's 16 taps) at dst + k·ld, for the first <paramref name="count"/> positions, lanes under
+    /// <paramref name="mask"/> and those outside <paramref name="keep"/> zero. In-lane unpacks and shuffles, then
+    /// 128-bit lane shuffles.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StoreTransposed(Vector512<float> r0, Vector512<float> r1, Vector512<float> r2, Vector512<float> r3,
+        Vector512<float> r4, Vector512<float> r5, Vector512<float> r6, Vector512<float> r7,
+        Vector512<float> r8, Vector512<float> r9, Vector512<float> r10, Vector512<float> r11,
+        Vector512<float> r12, Vector512<float> r13, Vector512<float> r14, Vector512<float> r15,
+        float* dst, nint ld, int count, Vector512<float> mask, Vector512<float> keep)
+    {
+        // Pairs of rows interleaved: t[2i], t[2i+1] hold columns (4L, 4L+1) and (4L+2, 4L+3) of rows 2i, 2i+1
+        // in each 128-bit lane L.
+        var t0 = Avx512F.UnpackLow(r0, r1); var t1 = Avx512F.UnpackHigh(r0, r1);
+        var t2 = Avx512F.UnpackLow(r2, r3); var t3 = Avx512F.UnpackHigh(r2, r3);
+        var t4 = Avx512F.UnpackLow(r4, r5); var t5 = Avx512F.UnpackHigh(r4, r5);
+        var t6 = Avx512F.UnpackLow(r6, r7); var t7 = Avx512F.UnpackHigh(r6, r7);
+        var t8 = Avx512F.UnpackLow(r8, r9); var t9 = Avx512F.UnpackHigh(r8, r9);
+        var t10 = Avx512F.UnpackLow(r10, r11); var t11 = Avx512F.UnpackHigh(r10, r11);
+        var t12 = Avx512F.UnpackLow(r12, r13); var t13 = Avx512F.UnpackHigh(r12, r13);
+        var t14 = Avx512F.UnpackLow(r14, r15); var t15 = Avx512F.UnpackHigh(r14, r15);
+        // u[4g + j], lane L: column 4L + j of rows 4g..4g+3.
+        var u0 = Avx512F.Shuffle(t0, t2, 0x44); var u1 = Avx512F.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx512F.Shuffle(t1, t3, 0x44); var u3 = Avx512F.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx512F.Shuffle(t4, t6, 0x44); var u5 = Avx512F.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx512F.Shuffle(t5, t7, 0x44); var u7 = Avx512F.Shuffle(t5, t7, 0xEE);
+        var u8 = Avx512F.Shuffle(t8, t10, 0x44); var u9 = Avx512F.Shuffle(t8, t10, 0xEE);
+        var u10 = Avx512F.Shuffle(t9, t11, 0x44); var u11 = Avx512F.Shuffle(t9, t11, 0xEE);
+        var u12 = Avx512F.Shuffle(t12, t14, 0x44); var u13 = Avx512F.Shuffle(t12, t14, 0xEE);
+        var u14 = Avx512F.Shuffle(t13, t15, 0x44); var u15 = Avx512F.Shuffle(t13, t15, 0xEE);
+        Columns(u0, u4, u8, u12, dst, ld, 0, count, mask, keep);
+        Columns(u1, u5, u9, u13, dst, ld, 1, count, mask, keep);
+        Columns(u2, u6, u10, u14, dst, ld, 2, count, mask, keep);
+        Columns(u3, u7, u11, u15, dst, ld, 3, count, mask, keep);
+    }
+
+    /// <summary>
+    /// Columns j, j+4, j+8, j+12 from the 4×4 blocks of rows 0–3 (<paramref name="a"/>), 4–7, 8–11 and 12–15, whose
+    /// 128-bit lane L holds column 4L + j: gathered lane by lane and stored as rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Columns(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, float* dst, nint ld, int j,
+        int count, Vector512<float> mask, Vector512<float> keep)
+    {
+        var ab02 = Avx512F.Shuffle4x128(a, b, 0x88); var ab13 = Avx512F.Shuffle4x128(a, b, 0xDD);
+        var cd02 = Avx512F.Shuffle4x128(c, d, 0x88); var cd13 = Avx512F.Shuffle4x128(c, d, 0xDD);
+        Store(dst, ld, j, count, mask, keep, Avx512F.Shuffle4x128(ab02, cd02, 0x88));
+        Store(dst, ld, j + 4, count, mask, keep, Avx512F.Shuffle4x128(ab13, cd13, 0x88));
+        Store(dst, ld, j + 8, count, mask, keep, Avx512F.Shuffle4x128(ab02, cd02, 0xDD));
+        Store(dst, ld, j + 12, count, mask, keep, Avx512F.Shuffle4x128(ab13, cd13, 0xDD));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store(float* dst, nint ld, int row, int count, Vector512<float> mask, Vector512<float> keep, Vector512<float> v)
+    {
+        if (row < count) Avx512F.MaskStore(dst + row * ld, mask, v & keep);
+    }
+}
