@@ -212,10 +212,14 @@ static class CnnBench
             // gradient's right operand, colsᵀ in 48-wide panels, packed from im2col or lowered straight.
             var conv2 = WindowGeometry.Create("conv2", 13, 13, 3, 3, 1, 1, 0, 0, 1, 1) with { OutHeight = 10, OutWidth = 10 };
             int group = 4, taps2 = 32 * 9, n2 = group * conv2.OutPlane;
-            float[] images2 = Tensor.Randn([group, 32, 13, 13], rng).ToArray(), cols2 = new float[taps2 * n2], panels2 = new float[taps2 * n2];
+            float[] images2 = Tensor.Randn([group, 32, 13, 13], rng).ToArray(), cols2 = new float[taps2 * n2], panels2 = new float[(taps2 + 47) / 48 * 48 * ((n2 + 47) / 48 * 48)];
             fixed (float* x2 = images2, c2 = cols2, pp = panels2)
             {
                 float* xs2 = x2, cs2 = c2, pps = pp;
+                Report("conv2 cols panels: lowered (×32)", () =>
+                {
+                    for (int r = 0; r < 32; r++) LoweredImages.Current.Set(conv2, 32, xs2, group).PackB(0, taps2, 0, n2, pps, 48);
+                });
                 Report("conv2 colsᵀ panels: im2col + packing (×32)", () =>
                 {
                     for (int r = 0; r < 32; r++)

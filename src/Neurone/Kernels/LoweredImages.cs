@@ -5,10 +5,10 @@ namespace Neurone.Kernels;
 
 /// <summary>
 /// The im2col column matrix of a group of images, (C·kH·kW) × (images·OH·OW), produced straight in the GEMM's
-/// packed panel layout: each panel's k step (one tap) is the panel's positions read from the image under that tap.
-/// For the layers <see cref="Im2Col"/> lowers with one masked move per row (stride 1, no padding, input rows of
-/// at most 16 floats); the values and their order are those of Im2Col.Pack followed by packing, so a product
-/// gives the same bits either way.
+/// packed panel layout: each panel's k step (one tap) is the panel's positions read from the image under that tap,
+/// a vector of 16 positions at a time as <see cref="PositionVector"/> plans it. For the layers <see cref="Im2Col"/>
+/// lowers with one masked move per row (stride 1, no padding, input rows of at most 16 floats); the values and
+/// their order are those of Im2Col.Pack followed by packing, so a product gives the same bits either way.
 /// </summary>
 internal sealed unsafe class LoweredImages : IPanelSource
 {
@@ -33,126 +33,103 @@ internal sealed unsafe class LoweredImages : IPanelSource
 
     public void PackB(int p0, int kc, int j0, int nc, float* dst, int nr)
     {
-        int p = g.OutPlane, ow = g.OutWidth, w = g.Width, kw = g.KernelW, kh = g.KernelH, area = g.KernelArea;
-        int inImage = channels * g.InPlane;
-        if (p0 < 0 || p0 + kc > channels * area || j0 < 0 || j0 + nc > images * p)
-            throw new ArgumentException($"lowered images: panels of taps [{p0}, {p0 + kc}) and positions [{j0}, {j0 + nc}) asked, the images have {channels * area} taps and {images * p} positions.");
+        int area = g.KernelArea, kw = g.KernelW, kh = g.KernelH, w = g.Width, taps = channels * area;
+        if (p0 < 0 || p0 + kc > taps || j0 < 0 || j0 + nc > images * g.OutPlane)
+            throw new ArgumentException($"lowered images: panels of taps [{p0}, {p0 + kc}) and positions [{j0}, {j0 + nc}) asked, the images have {taps} taps and {images * g.OutPlane} positions.");
+        // Where each tap of the range reads, relative to a position's first input: counters, not divisions.
+        int* tapAt = stackalloc int[kc];
+        for (int t = 0, c = p0 / area, ki = (p0 - c * area) / kw, kj = p0 - c * area - ki * kw; t < kc; t++)
+        {
+            tapAt[t] = c * g.InPlane + ki * w + kj;
+            if (++kj == kw) { kj = 0; if (++ki == kh) { ki = 0; c++; } }
+        }
         int vectors = (nr + 15) / 16;
-        var plans = stackalloc VectorPlan[vectors];
-        // One panel's positions as runs along output rows: where each run goes in the panel row, where it
-        // starts in the image (tap (0, 0) of channel 0), and how long it is.
-        int* at = stackalloc int[nr + 1], from = stackalloc int[nr + 1], length = stackalloc int[nr + 1];
+        var plans = stackalloc PositionVector[vectors];
         for (int jr = 0; jr < nc; jr += nr, dst += nr * kc)
         {
             int cols = Math.Min(nr, nc - jr);
-            // The tap (channel c, kernel row ki, column kj) advances with t; counters, not divisions, since this
-            // runs once per k step of every panel (25-row panels at batch 1: four per image).
-            int c = p0 / area, ki = (p0 - c * area) / kw, kj = p0 - c * area - ki * kw;
-            // Most panels: each vector of 16 positions gathered by one permute per tap. A panel across two images,
-            // or a ragged last one: as runs along output rows, one masked move per run.
-            if (IsPlain(plans, vectors, j0 + jr, cols, nr))
+            // A panel row is up to three vectors of 16 positions.
+            bool plain = cols == nr && vectors <= 3;
+            for (int v = 0; v < vectors; v++)
             {
-                PackPlain(plans, vectors, c, ki, kj, kc, dst, nr);
-                continue;
+                int count = Math.Clamp(cols - 16 * v, 0, 16);
+                if (count > 0) plans[v] = PositionVector.Plan(g, channels, images, j0 + jr + 16 * v, count);
+                plain &= count > 0 && plans[v].Segments == 1;
             }
-            int runs = 0;
-            for (int q = j0 + jr, end = q + cols; q < end; runs++)
+            // Most panels: every vector in one span, gathered together tap by tap.
+            if (plain) { PackPlain(plans, vectors, tapAt, kc, dst, nr); continue; }
+            // A panel across two images, or a ragged last one: vector by vector.
+            for (int v = 0; v < vectors; v++)
             {
-                int image = q / p, r = q - image * p, oy = r / ow, ox = r - oy * ow;
-                int len = Math.Min(ow - ox, end - q);
-                at[runs] = q - (j0 + jr);
-                from[runs] = image * inImage + oy * w + ox;
-                length[runs] = len;
-                q += len;
-            }
-            for (int t = p0; t < p0 + kc; t++)
-            {
-                float* src = x + c * g.InPlane + ki * w + kj;
-                float* row = dst + (t - p0) * nr;
-                if (++kj == kw) { kj = 0; if (++ki == kh) { ki = 0; c++; } }
-                for (int s = 0; s < runs; s++)
+                int count = Math.Clamp(cols - 16 * v, 0, 16);
+                var store = LaneMasks.First512(nr - 16 * v);
+                if (count == 0)
                 {
-                    var mask = LaneMasks.First512(length[s]);
-                    Avx512F.MaskStore(row + at[s], mask, Avx512F.MaskLoad(src + from[s], mask, Vector512<float>.Zero));
+                    // A last panel's padding.
+                    for (int t = 0; t < kc; t++) Avx512F.MaskStore(dst + t * nr + 16 * v, store, Vector512<float>.Zero);
+                    continue;
                 }
-                // Zero-padding of a last, partial panel (at most 48 − 1 floats, one or three masked stores).
-                for (int z = cols; z < nr; z += 16)
-                    Avx512F.MaskStore(row + z, LaneMasks.First512(nr - z), Vector512<float>.Zero);
+                Column(plans[v], tapAt, kc, dst + 16 * v, nr, store, LaneMasks.First512(count));
             }
         }
     }
 
     /// <summary>
-    /// True when a full panel row from position <paramref name="q"/> can be gathered vector by vector: each
-    /// vector's positions (16, or fewer in a last vector of a panel not a multiple of 16 wide) lie in one image
-    /// within 32 floats of its first (16 positions of a narrow plane span two or three output rows). Fills in
-    /// each vector's first input, its lanes' offsets from it and how many floats its two loads span.
+    /// A full panel whose vectors each lie in one span: each gathered by one permute of two loads per tap. The
+    /// loads are masked to the floats the vector's positions span, so they never read past the images; a last
+    /// vector narrower than 16 is stored masked, so it never writes past the panel.
     /// </summary>
-    bool IsPlain(VectorPlan* plans, int vectors, int q, int cols, int nr)
+    void PackPlain(PositionVector* plans, int vectors, int* tapAt, int kc, float* dst, int nr)
     {
-        if (cols != nr || vectors > 3) return false;
-        int p = g.OutPlane, ow = g.OutWidth, oh = g.OutHeight, w = g.Width;
-        var offsets = stackalloc int[16];
-        for (int v = 0; v < vectors; v++, q += 16)
-        {
-            // Walk the vector's positions along output rows: no divisions per lane.
-            int count = Math.Min(16, nr - 16 * v), image = q / p, r = q - image * p, oy = r / ow, ox = r - oy * ow, offset = 0;
-            int first = image * channels * g.InPlane + oy * w + ox;
-            new Span<int>(offsets, 16).Clear();
-            for (int l = 0; l < count; l++)
-            {
-                offsets[l] = offset;
-                if (l == count - 1) break;
-                if (++ox < ow) offset++;
-                else if (++oy < oh) { ox = 0; offset += w - ow + 1; }
-                else return false;                // the next position is in the next image
-            }
-            int span = offsets[count - 1] + 1;
-            if (span > 32) return false;
-            plans[v] = new VectorPlan { Base = first, Offsets = Vector512.Load(offsets), Span = span, Count = count };
-        }
-        return true;
-    }
-
-    /// <summary>
-    /// A full panel, each vector gathered by one permute of two loads per tap. The loads are masked to the
-    /// floats the vector's positions span, so they never read past the images; a last vector narrower than 16
-    /// is stored masked, so it never writes past the panel.
-    /// </summary>
-    void PackPlain(VectorPlan* plans, int vectors, int c, int ki, int kj, int kc, float* dst, int nr)
-    {
-        int w = g.Width, kw = g.KernelW, kh = g.KernelH, plane = g.InPlane;
-        var zero = Vector512<float>.Zero;
-        var o0 = plans[0].Offsets;
-        var o1 = vectors > 1 ? plans[1].Offsets : default;
-        var o2 = vectors > 2 ? plans[2].Offsets : default;
-        int b0 = plans[0].Base, b1 = vectors > 1 ? plans[1].Base : 0, b2 = vectors > 2 ? plans[2].Base : 0;
-        var lo0 = LaneMasks.First512(plans[0].Span);
-        var hi0 = LaneMasks.First512(plans[0].Span - 16);
-        var lo1 = LaneMasks.First512(vectors > 1 ? plans[1].Span : 0);
-        var hi1 = LaneMasks.First512(vectors > 1 ? plans[1].Span - 16 : 0);
-        var lo2 = LaneMasks.First512(vectors > 2 ? plans[2].Span : 0);
-        var hi2 = LaneMasks.First512(vectors > 2 ? plans[2].Span - 16 : 0);
-        var last = LaneMasks.First512(plans[vectors - 1].Count);
+        var o0 = plans[0].OffsetsA;
+        var o1 = vectors > 1 ? plans[1].OffsetsA : default;
+        var o2 = vectors > 2 ? plans[2].OffsetsA : default;
+        float* b0 = x + plans[0].BaseA, b1 = x + (vectors > 1 ? plans[1].BaseA : 0), b2 = x + (vectors > 2 ? plans[2].BaseA : 0);
+        var lo0 = plans[0].LowA; var hi0 = plans[0].HighA;
+        var lo1 = vectors > 1 ? plans[1].LowA : default; var hi1 = vectors > 1 ? plans[1].HighA : default;
+        var lo2 = vectors > 2 ? plans[2].LowA : default; var hi2 = vectors > 2 ? plans[2].HighA : default;
+        var last = LaneMasks.First512(nr - 16 * (vectors - 1));
         for (int t = 0; t < kc; t++, dst += nr)
         {
-            float* src = x + c * plane + ki * w + kj;
-            if (++kj == kw) { kj = 0; if (++ki == kh) { ki = 0; c++; } }
-            var v0 = Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(src + b0, lo0, zero), o0, Avx512F.MaskLoad(src + b0 + 16, hi0, zero));
+            int at = tapAt[t];
+            var v0 = PositionVector.Span(b0 + at, o0, lo0, hi0);
             if (vectors == 1) { Avx512F.MaskStore(dst, last, v0); continue; }
             v0.Store(dst);
-            var v1 = Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(src + b1, lo1, zero), o1, Avx512F.MaskLoad(src + b1 + 16, hi1, zero));
+            var v1 = PositionVector.Span(b1 + at, o1, lo1, hi1);
             if (vectors == 2) { Avx512F.MaskStore(dst + 16, last, v1); continue; }
             v1.Store(dst + 16);
-            var v2 = Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(src + b2, lo2, zero), o2, Avx512F.MaskLoad(src + b2 + 16, hi2, zero));
-            Avx512F.MaskStore(dst + 32, last, v2);
+            Avx512F.MaskStore(dst + 32, last, PositionVector.Span(b2 + at, o2, lo2, hi2));
         }
     }
 
-    /// <summary>One vector of a plainly gathered panel row: its first position's input offset and each lane's offset from it.</summary>
-    struct VectorPlan
+    /// <summary>
+    /// One vector of a panel row under each of <paramref name="kc"/> taps, rows <paramref name="nr"/> apart: the
+    /// lanes under <paramref name="store"/> are written, those outside <paramref name="keep"/> as zero (past the
+    /// last position). The plan's vectors are held in locals, so the loop over taps keeps them in registers.
+    /// </summary>
+    void Column(in PositionVector positions, int* tapAt, int kc, float* dst, int nr, Vector512<float> store, Vector512<float> keep)
     {
-        public int Base, Span, Count;         // first input offset; floats the positions span; positions (≤ 16)
-        public Vector512<int> Offsets;        // lanes 16.. of the permute index the second load
+        float* a = x + positions.BaseA, b = x + positions.BaseB;
+        var (offsetsA, loA, hiA) = (positions.OffsetsA, positions.LowA, positions.HighA);
+        var (offsetsB, loB, hiB, fromB) = (positions.OffsetsB, positions.LowB, positions.HighB, positions.FromB);
+        switch (positions.Segments)
+        {
+            case 1:
+                for (int t = 0; t < kc; t++)
+                    Avx512F.MaskStore(dst + t * nr, store, PositionVector.Span(a + tapAt[t], offsetsA, loA, hiA) & keep);
+                break;
+            case 2:
+                for (int t = 0; t < kc; t++)
+                {
+                    var v = Vector512.ConditionalSelect(fromB, PositionVector.Span(b + tapAt[t], offsetsB, loB, hiB),
+                        PositionVector.Span(a + tapAt[t], offsetsA, loA, hiA));
+                    Avx512F.MaskStore(dst + t * nr, store, v & keep);
+                }
+                break;
+            default:
+                for (int t = 0; t < kc; t++)
+                    Avx512F.MaskStore(dst + t * nr, store, positions.Gather(x + tapAt[t]) & keep);
+                break;
+        }
     }
 }

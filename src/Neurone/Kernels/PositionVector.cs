@@ -62,16 +62,18 @@ internal unsafe struct PositionVector
         return plan;
     }
 
+    /// <summary>The values of one span of positions under one tap: two masked loads and a permute.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Span(float* start, Vector512<int> offsets, Vector512<float> low, Vector512<float> high) =>
+        Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(start, low, Vector512<float>.Zero), offsets, Avx512F.MaskLoad(start + 16, high, Vector512<float>.Zero));
+
     /// <summary>The values at the planned positions of the view <paramref name="tap"/> (the images shifted to one tap).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly Vector512<float> Gather(float* tap)
     {
-        var zero = Vector512<float>.Zero;
         if (Segments == 0) return LaneByLane(tap);
-        var a = Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(tap + BaseA, LowA, zero), OffsetsA, Avx512F.MaskLoad(tap + BaseA + 16, HighA, zero));
-        if (Segments == 1) return a;
-        var b = Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(tap + BaseB, LowB, zero), OffsetsB, Avx512F.MaskLoad(tap + BaseB + 16, HighB, zero));
-        return Vector512.ConditionalSelect(FromB, b, a);
+        var a = Span(tap + BaseA, OffsetsA, LowA, HighA);
+        return Segments == 1 ? a : Vector512.ConditionalSelect(FromB, Span(tap + BaseB, OffsetsB, LowB, HighB), a);
     }
 
     readonly Vector512<float> LaneByLane(float* tap)

@@ -82,16 +82,15 @@ internal sealed unsafe class TransposedLoweredImages : IPanelSource
         }
     }
 
-    /// <summary>16 taps × 16 positions in one image span: a permute of two masked loads per tap, then the transpose.</summary>
+    /// <summary>16 taps × 16 positions in one span: a permute of two masked loads per tap, then the transpose.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Block(float* a, int* at, Vector512<int> ia, Vector512<float> loA, Vector512<float> hiA,
-        float* dst, nint ld, int count, Vector512<float> mask, Vector512<float> keep) =>
-        StoreTransposed(
-            One(a + at[0], ia, loA, hiA), One(a + at[1], ia, loA, hiA), One(a + at[2], ia, loA, hiA), One(a + at[3], ia, loA, hiA),
-            One(a + at[4], ia, loA, hiA), One(a + at[5], ia, loA, hiA), One(a + at[6], ia, loA, hiA), One(a + at[7], ia, loA, hiA),
-            One(a + at[8], ia, loA, hiA), One(a + at[9], ia, loA, hiA), One(a + at[10], ia, loA, hiA), One(a + at[11], ia, loA, hiA),
-            One(a + at[12], ia, loA, hiA), One(a + at[13], ia, loA, hiA), One(a + at[14], ia, loA, hiA), One(a + at[15], ia, loA, hiA),
-            dst, ld, count, mask, keep);
+        float* dst, nint ld, int count, Vector512<float> mask, Vector512<float> keep)
+    {
+        Vector512<float> One(int t) => PositionVector.Span(a + at[t], ia, loA, hiA);
+        StoreTransposed(One(0), One(1), One(2), One(3), One(4), One(5), One(6), One(7),
+            One(8), One(9), One(10), One(11), One(12), One(13), One(14), One(15), dst, ld, count, mask, keep);
+    }
 
     /// <summary>As the other <c>Block</c>, for positions in two spans (across two images): two permutes and a blend per tap.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -99,15 +98,11 @@ internal sealed unsafe class TransposedLoweredImages : IPanelSource
         Vector512<int> ib, Vector512<float> loB, Vector512<float> hiB, Vector512<float> fromB,
         float* dst, nint ld, int count, Vector512<float> mask, Vector512<float> keep)
     {
-        Vector512<float> Two(int t) => Vector512.ConditionalSelect(fromB, One(b + at[t], ib, loB, hiB), One(a + at[t], ia, loA, hiA));
+        Vector512<float> Two(int t) =>
+            Vector512.ConditionalSelect(fromB, PositionVector.Span(b + at[t], ib, loB, hiB), PositionVector.Span(a + at[t], ia, loA, hiA));
         StoreTransposed(Two(0), Two(1), Two(2), Two(3), Two(4), Two(5), Two(6), Two(7),
             Two(8), Two(9), Two(10), Two(11), Two(12), Two(13), Two(14), Two(15), dst, ld, count, mask, keep);
     }
-
-    /// <summary>The values of one span of positions under one tap: two masked loads and a permute.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector512<float> One(float* src, Vector512<int> offsets, Vector512<float> lo, Vector512<float> hi) =>
-        Avx512F.PermuteVar16x32x2(Avx512F.MaskLoad(src, lo, Vector512<float>.Zero), offsets, Avx512F.MaskLoad(src + 16, hi, Vector512<float>.Zero));
 
     /// <summary>
     /// Writes the 16×16 block r0..r15 (r_t = tap t's values at 16 positions) transposed: row k of the result

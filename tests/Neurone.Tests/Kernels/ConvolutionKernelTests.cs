@@ -236,11 +236,13 @@ public class ConvolutionKernelTests
     }
 
     [Theory]
-    // h, w, k, channels, images: LeNet's second layer cut to what its pooling reads (13×13 → 10×10 outputs), a
-    // plane narrower than a run of outputs, rows of exactly 16.
+    // h, w, k, channels, images: LeNet's second layer cut to what its pooling reads (13×13 → 10×10 outputs;
+    // vectors across two images), planes smaller than a vector (lanes over several images, one by one), rows of
+    // exactly 16, a one-column plane (16 positions 45 floats apart: two spans).
     [InlineData(12, 12, 3, 4, 3)]
     [InlineData(5, 4, 2, 2, 5)]
     [InlineData(6, 16, 3, 1, 2)]
+    [InlineData(18, 3, 3, 2, 2)]
     public unsafe void LoweredImagesPackTheSamePanelsAsIm2ColThenPacking(int h, int w, int k, int c, int images)
     {
         var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
@@ -251,7 +253,7 @@ public class ConvolutionKernelTests
         fixed (float* px = x, pc = cols)
         {
             for (int i = 0; i < images; i++) Im2Col.Pack(g, c, px + i * c * g.InPlane, pc + i * g.OutPlane, n);
-            foreach (int nr in new[] { 16, 25, 32, 48 })
+            foreach (int nr in new[] { 8, 12, 16, 25, 32, 48 })
                 foreach (var (p0, kc, j0, nc) in new[] { (0, rows, 0, n), (1, rows - 2, 5, n - 7), (rows / 2, rows - rows / 2, nr, n - nr) })
                 {
                     if (kc <= 0 || nc <= 0) continue;
