@@ -326,6 +326,19 @@ public static unsafe class Convolution
             int pooledPlane = pool.OutPlane, pooledImage = outChannels * pooledPlane, m = o1 - o0;
             bool pointwise = g.IsPointwise, direct = DirectConvolution.Applies(g, rows);
             float* cols = pointwise || direct ? null : Scratch(ref columnScratch, rows * p * group);
+            if (pooling && PooledDirectConvolution.Applies(g, pool, rows))
+            {
+                // Convolved and pooled in registers, image by image: no full-size output at all.
+                for (int n = first; n < last; n++)
+                {
+                    float* pooled = y + (nint)n * pooledImage + o0 * pooledPlane;
+                    PooledDirectConvolution.Forward(g, pool, channels, x + (nint)n * inImage, w, b, o0, o1, pooled,
+                        poolIdx + (nint)n * pooledImage + o0 * pooledPlane);
+                    var span = new Span<float>(pooled, m * pooledPlane);
+                    TensorPrimitives.Max(span, 0f, span);
+                }
+                return;
+            }
             float* convolved = pooling || group > 1 ? Scratch(ref planeScratch, outImage * group) : null;
             int groups = GroupCount(first, last, group);
             for (int k = 0; k < groups; k++)

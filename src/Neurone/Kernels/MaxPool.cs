@@ -251,7 +251,7 @@ public static unsafe class MaxPool
     /// inputs in <paramref name="v0"/> and <paramref name="v1"/>), with its index: <paramref name="leftIndex"/> or one past.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static (Vector512<float> Best, Vector512<int> At) BetterOfPairs(Vector512<float> v0, Vector512<float> v1,
+    internal static (Vector512<float> Best, Vector512<int> At) BetterOfPairs(Vector512<float> v0, Vector512<float> v1,
         Vector512<int> evens, Vector512<int> odds, Vector512<int> leftIndex)
     {
         var left = Avx512F.PermuteVar16x32x2(v0, evens, v1);
@@ -263,7 +263,7 @@ public static unsafe class MaxPool
 
     /// <summary>A later window row's winners replace the best so far where greater or NaN (first maximum wins).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static (Vector512<float> Best, Vector512<int> At) LaterRowWins(Vector512<float> best, Vector512<int> at,
+    internal static (Vector512<float> Best, Vector512<int> At) LaterRowWins(Vector512<float> best, Vector512<int> at,
         Vector512<float> rowBest, Vector512<int> rowAt)
     {
         var takeRow = Vector512.GreaterThan(rowBest, best) | ~Vector512.Equals(rowBest, rowBest);

@@ -162,6 +162,46 @@ public class ConvolutionKernelTests
     }
 
     [Theory]
+    // h, w, k, in channels, out channels: LeNet's first layer, the CIFAR net's, an odd output (pooling drops the
+    // last row and column), rows wider than one block of 32 columns, channels not a multiple of the block of 4.
+    [InlineData(28, 28, 3, 1, 32)]
+    [InlineData(32, 32, 3, 3, 6)]
+    [InlineData(7, 7, 3, 1, 13)]
+    [InlineData(10, 41, 3, 2, 5)]
+    public void DirectConvolutionPooledInRegistersGivesTheBitsOfConvolutionThenPooling(int h, int w, int k, int c, int o)
+    {
+        var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
+        var pool = WindowGeometry.Create("pool", g.OutHeight, g.OutWidth, 2, 2, 2, 2, 0, 0, 1, 1);
+        int batch = 3;
+        // Small integers: many ties within a window (the first maximum must win); a few NaN pixels (NaN wins).
+        var rng = new Random(71);
+        var x = Enumerable.Range(0, batch * c * g.InPlane).Select(_ => (float)rng.Next(-2, 3)).ToArray();
+        for (int i = 0; i < x.Length; i += 97) x[i] = float.NaN;
+        var wt = Enumerable.Range(0, o * c * k * k).Select(_ => (float)rng.Next(-1, 2)).ToArray();
+        var b = Enumerable.Range(0, o).Select(_ => (float)rng.Next(-1, 2)).ToArray();
+        var y = new float[batch * o * g.OutPlane];
+        Convolution.Forward(g, batch, c, o, x, wt, b, y);
+        var expected = new float[batch * o * pool.OutPlane];
+        var expectedIdx = new int[expected.Length];
+        // Pooled over the planes the fused op reads (cropped to an even size), indices into that crop.
+        var crop = WindowGeometry.Create("crop", 2 * pool.OutHeight, 2 * pool.OutWidth, 2, 2, 2, 2, 0, 0, 1, 1);
+        var cropped = new float[batch * o * crop.InPlane];
+        for (int plane = 0; plane < batch * o; plane++)
+            for (int r = 0; r < crop.Height; r++)
+                y.AsSpan(plane * g.OutPlane + r * g.OutWidth, crop.Width).CopyTo(cropped.AsSpan(plane * crop.InPlane + r * crop.Width));
+        MaxPool.Forward(crop, batch * o, cropped, expected, expectedIdx);
+        for (int i = 0; i < expected.Length; i++) expected[i] = MathF.Max(expected[i], 0f);
+        var got = new float[expected.Length];
+        var gotIdx = new int[expected.Length];
+        // The case runs the fused kernel (on a CPU with AVX-512).
+        var convCrop = g with { OutHeight = crop.Height, OutWidth = crop.Width };
+        Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || PooledDirectConvolution.Applies(convCrop, crop, c * k * k));
+        Convolution.ForwardReluMaxPool(g, pool, batch, c, o, x, wt, b, got, gotIdx);
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), got.Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(expectedIdx, gotIdx);
+    }
+
+    [Theory]
     // h, w, k, in channels, out channels: LeNet's and the CIFAR net's first layers, a row of only a tail
     // (5 wide), 32 taps (the most the direct path takes), out channels not a multiple of its block of 8.
     [InlineData(28, 28, 3, 1, 32)]

@@ -1,0 +1,121 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Neurone.Kernels;
+
+/// <summary>
+/// <see cref="DirectConvolution.Forward"/> followed by 2×2 stride-2 max pooling, in registers: each pair of
+/// output rows is convolved for 4 channels and 32 columns at a time (16 accumulators) and pooled before it is
+/// stored, so the full-size convolution output (LeNet's first layer: 32×26×26 per image, four times the pooled
+/// output) is never written and read back. Only the pooled values and the winners' indices are stored.
+/// </summary>
+/// <remarks>
+/// The same bits as the two kernels apart: every output is the same fused multiply-add chain over the taps
+/// with the bias added last, and the pairs and rows are compared by <see cref="MaxPool"/>'s own vector steps
+/// (first maximum wins, NaN wins), in the same order.
+/// </remarks>
+internal static unsafe class PooledDirectConvolution
+{
+    /// <summary>
+    /// True when the direct convolution applies and the pooling is 2×2, stride 2, unpadded, over exactly the
+    /// convolution's output (an even height and width, as the fused op crops it).
+    /// </summary>
+    public static bool Applies(in WindowGeometry g, in WindowGeometry pool, int taps) =>
+        DirectConvolution.Applies(g, taps)
+        && pool.KernelH == 2 && pool.KernelW == 2 && pool.StrideH == 2 && pool.StrideW == 2 && pool.PadH == 0 && pool.PadW == 0
+        && pool.DilationH == 1 && pool.DilationW == 1
+        && pool.Height == g.OutHeight && pool.Width == g.OutWidth && g.OutHeight == 2 * pool.OutHeight && g.OutWidth == 2 * pool.OutWidth;
+
+    /// <summary>
+    /// For output channels [o0, o1) of one C×H×W image: pooled[o − o0] = maxpool(conv(image)[o] + bias[o]) and
+    /// winners[o − o0] = each window's winner as an index into its convolution plane; planes
+    /// <see cref="WindowGeometry.OutPlane"/> of <paramref name="pool"/> apart. <paramref name="bias"/> may be null.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Forward(in WindowGeometry g, in WindowGeometry pool, int channels, float* image, float* weight, float* bias,
+        int o0, int o1, float* pooled, int* winners)
+    {
+        int taps = channels * g.KernelArea, ow = g.OutWidth, w = g.Width, pw = pool.OutWidth, pooledPlane = pool.OutPlane;
+        int* offset = stackalloc int[taps];
+        for (int c = 0, t = 0; c < channels; c++)
+            for (int ki = 0; ki < g.KernelH; ki++)
+                for (int kj = 0; kj < g.KernelW; kj++)
+                    offset[t++] = c * g.InPlane + ki * w + kj;
+        var lane = LaneMasks.Lanes512;
+        var evens = lane + lane;
+        var odds = evens + Vector512<int>.One;
+        for (int ob = o0; ob < o1; ob += 4)
+        {
+            // A block of 4 channels; past the last channel the weights of the last one are reused and not stored.
+            int count = Math.Min(4, o1 - ob);
+            float* w0 = weight + (nint)ob * taps, w1 = weight + (nint)Math.Min(ob + 1, o1 - 1) * taps;
+            float* w2 = weight + (nint)Math.Min(ob + 2, o1 - 1) * taps, w3 = weight + (nint)Math.Min(ob + 3, o1 - 1) * taps;
+            for (int x0 = 0; x0 < ow; x0 += 32)
+            {
+                var lo = LaneMasks.First512(ow - x0);
+                var hi = LaneMasks.First512(ow - x0 - 16);
+                var outMask = LaneMasks.First512((ow - x0) / 2);
+                var column = Vector512.Create(x0) + evens;
+                for (int py = 0; py < pool.OutHeight; py++)
+                {
+                    float* top = image + 2 * py * w + x0, bottom = top + w;
+                    // a{channel}{row}{half}: the two convolution rows of the window, 32 columns in two halves.
+                    Vector512<float> a000 = default, a001 = default, a010 = default, a011 = default;
+                    Vector512<float> a100 = default, a101 = default, a110 = default, a111 = default;
+                    Vector512<float> a200 = default, a201 = default, a210 = default, a211 = default;
+                    Vector512<float> a300 = default, a301 = default, a310 = default, a311 = default;
+                    for (int t = 0; t < taps; t++)
+                    {
+                        var t0 = Avx512F.MaskLoad(top + offset[t], lo, Vector512<float>.Zero);
+                        var t1 = Avx512F.MaskLoad(top + offset[t] + 16, hi, Vector512<float>.Zero);
+                        var b0 = Avx512F.MaskLoad(bottom + offset[t], lo, Vector512<float>.Zero);
+                        var b1 = Avx512F.MaskLoad(bottom + offset[t] + 16, hi, Vector512<float>.Zero);
+                        var k0 = Vector512.Create(w0[t]);
+                        a000 = Vector512.FusedMultiplyAdd(k0, t0, a000); a001 = Vector512.FusedMultiplyAdd(k0, t1, a001);
+                        a010 = Vector512.FusedMultiplyAdd(k0, b0, a010); a011 = Vector512.FusedMultiplyAdd(k0, b1, a011);
+                        var k1 = Vector512.Create(w1[t]);
+                        a100 = Vector512.FusedMultiplyAdd(k1, t0, a100); a101 = Vector512.FusedMultiplyAdd(k1, t1, a101);
+                        a110 = Vector512.FusedMultiplyAdd(k1, b0, a110); a111 = Vector512.FusedMultiplyAdd(k1, b1, a111);
+                        var k2 = Vector512.Create(w2[t]);
+                        a200 = Vector512.FusedMultiplyAdd(k2, t0, a200); a201 = Vector512.FusedMultiplyAdd(k2, t1, a201);
+                        a210 = Vector512.FusedMultiplyAdd(k2, b0, a210); a211 = Vector512.FusedMultiplyAdd(k2, b1, a211);
+                        var k3 = Vector512.Create(w3[t]);
+                        a300 = Vector512.FusedMultiplyAdd(k3, t0, a300); a301 = Vector512.FusedMultiplyAdd(k3, t1, a301);
+                        a310 = Vector512.FusedMultiplyAdd(k3, b0, a310); a311 = Vector512.FusedMultiplyAdd(k3, b1, a311);
+                    }
+                    // Winners' indices: the window's top-left column in the top row, in the plane.
+                    var leftIndex = Vector512.Create(2 * py * ow) + column;
+                    int at = py * pw + x0 / 2;
+                    Pool(a000, a001, a010, a011, bias, ob, 0, count, leftIndex, ow, evens, odds, pooled + at, winners + at, outMask);
+                    Pool(a100, a101, a110, a111, bias, ob, 1, count, leftIndex, ow, evens, odds, pooled + at + pooledPlane, winners + at + pooledPlane, outMask);
+                    Pool(a200, a201, a210, a211, bias, ob, 2, count, leftIndex, ow, evens, odds, pooled + at + 2 * pooledPlane, winners + at + 2 * pooledPlane, outMask);
+                    Pool(a300, a301, a310, a311, bias, ob, 3, count, leftIndex, ow, evens, odds, pooled + at + 3 * pooledPlane, winners + at + 3 * pooledPlane, outMask);
+                }
+            }
+            pooled += 4 * pooledPlane;
+            winners += 4 * pooledPlane;
+        }
+    }
+
+    /// <summary>
+    /// Adds channel <paramref name="j"/>'s bias to its two convolution rows (32 columns each), pools them as
+    /// <see cref="MaxPool"/> does (pairs of each row, then the second row where it wins) and stores the 16 results.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Pool(Vector512<float> top0, Vector512<float> top1, Vector512<float> bottom0, Vector512<float> bottom1, float* bias, int block, int j,
+        int count, Vector512<int> leftIndex, int ow, Vector512<int> evens, Vector512<int> odds, float* pooled, int* winners, Vector512<float> outMask)
+    {
+        if (j >= count) return;
+        if (bias != null)
+        {
+            var b = Vector512.Create(bias[block + j]);
+            top0 += b; top1 += b; bottom0 += b; bottom1 += b;
+        }
+        var (best, at) = MaxPool.BetterOfPairs(top0, top1, evens, odds, leftIndex);
+        var (rowBest, rowAt) = MaxPool.BetterOfPairs(bottom0, bottom1, evens, odds, leftIndex + Vector512.Create(ow));
+        (best, at) = MaxPool.LaterRowWins(best, at, rowBest, rowAt);
+        Avx512F.MaskStore(pooled, outMask, best);
+        Avx512F.MaskStore(winners, outMask.AsInt32(), at);
+    }
+}
