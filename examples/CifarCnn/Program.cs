@@ -10,9 +10,22 @@ using Neurone.Tensors;
 using Neurone.Training;
 
 string? path = args.Length > 0 && args[0] != "-" ? args[0] : null;
-int epochs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+int epochs = 10;
+if (args.Length > 1 && (!int.TryParse(args[1], System.Globalization.CultureInfo.InvariantCulture, out epochs) || epochs < 1))
+{
+    Console.Error.WriteLine($"CifarCnn: expected a positive number of epochs, got '{args[1]}'.");
+    return 2;
+}
 
-var (train, test) = Cifar10.Load(path);
+(ImageDataset Train, ImageDataset Test) data;
+try { data = Cifar10.Load(path); }
+catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or HttpRequestException)
+{
+    // A missing or damaged archive is the user's to fix: say what was wrong, without a stack trace.
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+var (train, test) = data;
 var normalize = Normalize.FitPerChannel(train);
 var trainSet = train.WithTransform(normalize).Reshape(3, 32, 32);
 var testSet = test.WithTransform(normalize).Reshape(3, 32, 32);
@@ -30,3 +43,4 @@ trainer.Fit(trainSet, epochs: epochs, batchSize: 64, validationData: testSet, rn
 double seconds = clock.Elapsed.TotalSeconds;
 var result = trainer.Evaluate(testSet);
 Console.WriteLine($"Keras CIFAR-10 CNN: test accuracy {result["accuracy"]:P2} after {epochs} epochs, {seconds:F0} s training ({seconds / epochs:F1} s per epoch with evaluation)");
+return 0;
