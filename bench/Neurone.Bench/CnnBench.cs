@@ -14,7 +14,8 @@ namespace Neurone.Bench;
 /// invocation. LeNet-like MNIST network (Adam 1e-3, batch 128): seconds per epoch (median of all epochs), test
 /// accuracy per epoch, batch-1 inference. Keras CIFAR-10 network (Adam, batch 64, random data as the script):
 /// seconds per 10,000 images (median of rounds).
-/// Options: --epochs N (2), --rounds N (3), --threads N (2), --seed N (0), --no-anchor, --only lenet|cifar, and for
+/// Options: --epochs N (2), --rounds N (3), --threads N (2), --seed N (0), --no-anchor, --only lenet|cifar,
+/// --breakdown (LeNet's epoch split into gather, forward, backward and update per step), and for
 /// profiling --only profile [--block N] [--batch N] (per-block times of one batch; batch 1 times inference
 /// forwards without gradients), --only inference (batch-1 forwards) or --only kernels (LeNet's first layer,
 /// kernel by kernel on one thread).
@@ -39,7 +40,7 @@ static class CnnBench
                 int.Parse(Opt("--batch") ?? "128", CultureInfo.InvariantCulture));
             return;
         }
-        if (only != "cifar") LeNet(epochs, threads, seed, Flag("--no-anchor"));
+        if (only != "cifar") LeNet(epochs, threads, seed, Flag("--no-anchor"), Flag("--breakdown"));
         if (only != "lenet") Cifar(rounds, threads, seed, Flag("--no-anchor"));
     }
 
@@ -54,7 +55,7 @@ static class CnnBench
         new Conv2d(64, 64, 3, rng: rng), new ReLU(),
         new Flatten(), new Linear(1024, 64, rng: rng), new ReLU(), new Linear(64, 10, rng: rng));
 
-    static void LeNet(int epochs, int threads, ulong seed, bool noAnchor)
+    static void LeNet(int epochs, int threads, ulong seed, bool noAnchor, bool breakdown)
     {
         string dir = MnistIdx.Directory();
         Console.WriteLine($"# cnn_mnist: {epochs} epochs, {threads} threads, SIMD {Simd.Best}, data {dir}");
@@ -76,15 +77,36 @@ static class CnnBench
             model.Train();
             long t0 = Stopwatch.GetTimestamp();
             var perm = rng.Permutation(n);
+            // Phase times of the epoch (--breakdown): the batch's gather, forward and loss, backward, update.
+            var phases = new long[4];
+            long mark = t0;
+            void Lap(int phase)
+            {
+                if (!breakdown) return;
+                long now = Stopwatch.GetTimestamp();
+                phases[phase] += now - mark;
+                mark = now;
+            }
             for (int i = 0; i < n; i += batch)
             {
                 var idx = perm.AsSpan(i, Math.Min(batch, n - i));
-                var loss = lossFn.Forward(model.Forward(xtr.GatherRows(idx)), ytr.GatherRows(idx));
+                var (x, y) = (xtr.GatherRows(idx), ytr.GatherRows(idx));
+                Lap(0);
+                var loss = lossFn.Forward(model.Forward(x), y);
+                Lap(1);
                 optimizer.ZeroGrad();
                 loss.Backward();
+                Lap(2);
                 optimizer.Step();
+                Lap(3);
             }
             epochSeconds.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            if (breakdown)
+            {
+                int steps = (n + batch - 1) / batch;
+                string Per(int k) => $"{phases[k] * 1e3 / Stopwatch.Frequency / steps:F3}";
+                Console.WriteLine($"# epoch {e + 1} per step (ms): gather {Per(0)}, forward+loss {Per(1)}, backward {Per(2)}, update {Per(3)}");
+            }
             model.Eval();
             accuracies.Add(Math.Round(Measure.Accuracy(model, xte, yte), 4));
             Console.WriteLine($"# epoch {e + 1}: {epochSeconds[^1]:F3} s, test accuracy {accuracies[^1]:P2} GC {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalSeconds:F2}s, allocated {GC.GetTotalAllocatedBytes() / 1e9:F1} GB");
