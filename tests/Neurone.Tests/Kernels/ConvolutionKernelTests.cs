@@ -293,118 +293,70 @@ public class ConvolutionKernelTests
         fixed (float* px = x, pc = cols)
         {
             for (int i = 0; i < images; i++) Im2Col.Pack(g, c, px + i * c * g.InPlane, pc + i * g.OutPlane, n);
-            foreach (int nr in new[] { 8, 12, 16, 25, 32, 48 })
-                foreach (var (p0, kc, j0, nc) in new[] { (0, rows, 0, n), (1, rows - 2, 5, n - 7), (rows / 2, rows - rows / 2, nr, n - nr) })
-                {
-                    if (kc <= 0 || nc <= 0) continue;
-                    int size = (nc + nr - 1) / nr * nr * kc;
-                    var expected = new float[size];
-                    var got = Enumerable.Repeat(float.NaN, size).ToArray();
-                    fixed (float* pe = expected, pg = got)
-                    {
-                        GemmPacking.PackB(pc, n, false, p0, kc, j0, nc, pe, nr);
-                        LoweredImages.Current.Set(g, c, px, images).PackB(p0, kc, j0, nc, pg, nr);
-                    }
-                    Assert.Equal(expected, got);
-                }
+            // The forward's operand, cols (taps × positions), and the weight gradient's, colsᵀ.
+            AssertPanelsAsPacked(LoweredImages.Current.Set(g, c, px, images), pc, n, false, rows, n);
+            AssertPanelsAsPacked(TransposedLoweredImages.Current.Set(g, c, px, images), pc, n, true, n, rows);
         }
     }
 
-    [Theory]
-    // h, w, k, channels, images, output channels: products whose B panels come from the images, one with a k
-    // tail past the kernel's k blocks, and LeNet's second layer at batch 1 on one core (32 channels), which is
-    // computed transposed: its A panels (25 positions) come from the images.
-    [InlineData(10, 14, 3, 2, 2, 72, false)]
-    [InlineData(12, 12, 3, 64, 5, 96, false)]
-    [InlineData(12, 12, 3, 32, 1, 32, true)]
-    public unsafe void AProductWithLoweredImagesGivesTheBitsOfTheColumnMatrix(int h, int w, int k, int c, int images, int m, bool transposed)
+    /// <summary>
+    /// A source's panels of op(B) (depth × width) equal <see cref="GemmPacking.PackB"/>'s from the column matrix
+    /// (taps × positions, rows <paramref name="ld"/> apart; op(B) its transpose when <paramref name="transposed"/>),
+    /// for every panel width a kernel uses and for ranges whole, ragged at both ends, and from a later panel on.
+    /// </summary>
+    static unsafe void AssertPanelsAsPacked(IPanelSource source, float* cols, int ld, bool transposed, int depth, int width)
     {
-        var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
-        int rows = c * k * k, n = images * g.OutPlane;
-        if (!LoweredImages.Applies(g)) return;
-        // The case runs the path it names: panels as B, or as A of the transposed product.
-        Assert.Equal(transposed, GemmJob.PrefersTransposed(Simd.Best, m, n, rows));
-        var x = Random(images * c * g.InPlane, 51);
-        var wt = Random(m * rows, 52);
-        var c0 = Random(m * n, 53);
-        var cols = new float[rows * n];
-        foreach (float beta in new[] { 0f, 1f })
-        {
-            var expected = (float[])c0.Clone();
-            var got = (float[])c0.Clone();
-            fixed (float* px = x, pc = cols, pw = wt, pg = got)
+        foreach (int nr in new[] { 8, 12, 16, 25, 32, 48 })
+            foreach (var (p0, kc, j0, nc) in new[] { (0, depth, 0, width), (1, depth - 3, 1, width - 2), (depth / 2, depth - depth / 2, width / 3, width - width / 3), (0, depth, nr, width - nr) })
             {
-                for (int i = 0; i < images; i++) Im2Col.Pack(g, c, px + i * c * g.InPlane, pc + i * g.OutPlane, n);
-                Gemm.Multiply(false, false, m, n, rows, 1f, wt, rows, cols, n, beta, expected, n, Simd.Best, 2);
-                Gemm.Multiply(false, m, n, rows, 1f, pw, rows, LoweredImages.Current.Set(g, c, px, images), beta, pg, n, Simd.Best, 2);
+                if (kc <= 0 || nc <= 0) continue;
+                int size = (nc + nr - 1) / nr * nr * kc;
+                var expected = new float[size];
+                var got = Enumerable.Repeat(float.NaN, size).ToArray();
+                fixed (float* pe = expected, pg = got)
+                {
+                    GemmPacking.PackB(cols, ld, transposed, p0, kc, j0, nc, pe, nr);
+                    source.PackB(p0, kc, j0, nc, pg, nr);
+                }
+                Assert.Equal(expected, got);
             }
-            for (int i = 0; i < got.Length; i++)
-                Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(got[i]));
-        }
     }
 
     [Theory]
-    // h, w, k, channels, images: LeNet's second layer cut to what its pooling reads (vectors of 16 positions
-    // across two images: two permutes), planes smaller than a vector (lanes over several images, one by one),
-    // rows of exactly 16, a one-column plane (16 positions 45 floats apart: two segments).
-    [InlineData(12, 12, 3, 4, 3)]
-    [InlineData(5, 4, 2, 2, 5)]
-    [InlineData(6, 16, 3, 1, 2)]
-    [InlineData(18, 3, 3, 2, 2)]
-    public unsafe void TransposedLoweredImagesPackTheSamePanelsAsIm2ColThenTransposedPacking(int h, int w, int k, int c, int images)
+    // h, w, k, channels, images, output channels, which product, computed transposed: forwards W·cols whose B
+    // panels come from the images (one with a k tail past the kernel's k blocks), LeNet's second layer at batch 1
+    // on one core (32 channels), computed transposed (its A panels, 25 positions, from the images); weight
+    // gradients dY·colsᵀ (LeNet's second layer on a group of four, five output channels, and one transposed).
+    [InlineData(10, 14, 3, 2, 2, 72, false, false)]
+    [InlineData(12, 12, 3, 64, 5, 96, false, false)]
+    [InlineData(12, 12, 3, 32, 1, 32, false, true)]
+    [InlineData(12, 12, 3, 32, 4, 64, true, false)]
+    [InlineData(12, 12, 3, 4, 3, 5, true, false)]
+    [InlineData(10, 14, 3, 2, 2, 72, true, true)]
+    public unsafe void AProductWithLoweredImagesGivesTheBitsOfTheColumnMatrix(int h, int w, int k, int c, int images, int m,
+        bool weightGradient, bool transposed)
     {
         var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
-        if (!TransposedLoweredImages.Applies(g)) return;
+        if (!LoweredImages.Applies(g)) return;
         int taps = c * k * k, n = images * g.OutPlane;
-        var x = Random(images * c * g.InPlane, 43);
-        var cols = new float[taps * n];
-        fixed (float* px = x, pc = cols)
-        {
-            for (int i = 0; i < images; i++) Im2Col.Pack(g, c, px + i * c * g.InPlane, pc + i * g.OutPlane, n);
-            foreach (int nr in new[] { 8, 12, 16, 25, 32, 48 })
-                // (positions from, how many, taps from, how many): whole, ragged at both ends, a second half.
-                foreach (var (p0, kc, j0, nc) in new[] { (0, n, 0, taps), (3, n - 5, 1, taps - 2), (n / 2, n - n / 2, taps / 3, taps - taps / 3) })
-                {
-                    if (kc <= 0 || nc <= 0) continue;
-                    int size = (nc + nr - 1) / nr * nr * kc;
-                    var expected = new float[size];
-                    var got = Enumerable.Repeat(float.NaN, size).ToArray();
-                    fixed (float* pe = expected, pg = got)
-                    {
-                        GemmPacking.PackB(pc, n, true, p0, kc, j0, nc, pe, nr);
-                        TransposedLoweredImages.Current.Set(g, c, px, images).PackB(p0, kc, j0, nc, pg, nr);
-                    }
-                    Assert.Equal(expected, got);
-                }
-        }
-    }
-
-    [Theory]
-    // h, w, k, channels, images, output channels: weight gradients dY·colsᵀ whose B panels come from the images
-    // (LeNet's second layer on a group of four, and five output channels), one computed transposed (its A panels
-    // from the images).
-    [InlineData(12, 12, 3, 32, 4, 64, false)]
-    [InlineData(12, 12, 3, 4, 3, 5, false)]
-    [InlineData(10, 14, 3, 2, 2, 72, true)]
-    public unsafe void AWeightGradientWithTransposedLoweredImagesGivesTheBitsOfTheColumnMatrix(int h, int w, int k, int c, int images, int m, bool transposed)
-    {
-        var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
-        if (!TransposedLoweredImages.Applies(g)) return;
-        int taps = c * k * k, n = images * g.OutPlane;
-        Assert.Equal(transposed, GemmJob.PrefersTransposed(Simd.Best, m, taps, n));
-        var x = Random(images * c * g.InPlane, 61);
-        var dy = Random(m * n, 62);
-        var c0 = Random(m * taps, 63);
+        // op(B) is cols (taps × positions) for the forward, colsᵀ for the weight gradient.
+        var (depth, width) = weightGradient ? (n, taps) : (taps, n);
+        // The case runs the path it names: panels as B, or as A of the transposed product.
+        Assert.Equal(transposed, GemmJob.PrefersTransposed(Simd.Best, m, width, depth));
+        var x = Random(images * c * g.InPlane, 51);
+        var a = Random(m * depth, 52);
+        var c0 = Random(m * width, 53);
         var cols = new float[taps * n];
         foreach (float beta in new[] { 0f, 1f })
         {
             var expected = (float[])c0.Clone();
             var got = (float[])c0.Clone();
-            fixed (float* px = x, pc = cols, pd = dy, pg = got)
+            fixed (float* px = x, pc = cols, pa = a, pg = got)
             {
                 for (int i = 0; i < images; i++) Im2Col.Pack(g, c, px + i * c * g.InPlane, pc + i * g.OutPlane, n);
-                Gemm.Multiply(false, true, m, taps, n, 1f, dy, n, cols, n, beta, expected, taps, Simd.Best, 2);
-                Gemm.Multiply(false, m, taps, n, 1f, pd, n, TransposedLoweredImages.Current.Set(g, c, px, images), beta, pg, taps, Simd.Best, 2);
+                Gemm.Multiply(false, weightGradient, m, width, depth, 1f, a, depth, cols, n, beta, expected, width, Simd.Best, 2);
+                IPanelSource source = weightGradient ? TransposedLoweredImages.Current.Set(g, c, px, images) : LoweredImages.Current.Set(g, c, px, images);
+                Gemm.Multiply(false, m, width, depth, 1f, pa, depth, source, beta, pg, width, Simd.Best, 2);
             }
             for (int i = 0; i < got.Length; i++)
                 Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(got[i]));
