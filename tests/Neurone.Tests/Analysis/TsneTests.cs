@@ -3,6 +3,7 @@ using Neurone.Tensors;
 
 namespace Neurone.Tests.Analysis;
 
+[Collection(ThreadSettingCollection.Name)]
 public class TsneTests
 {
     /// <summary>

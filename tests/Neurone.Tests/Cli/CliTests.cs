@@ -3,6 +3,7 @@ using Neurone.Cli;
 namespace Neurone.Tests.Cli;
 
 /// <summary>The neurone command as a user meets it: exit codes, files written, one-line errors.</summary>
+[Collection(ThreadSettingCollection.Name)]
 public class CliTests : IDisposable
 {
     readonly TempFolder temp = new();

@@ -2,6 +2,7 @@ using Neurone.Kernels;
 
 namespace Neurone.Tests.Kernels;
 
+[Collection(ThreadSettingCollection.Name)]
 public class ConvolutionKernelTests
 {
     /// <summary>Direct convolution, the definition: y[n,o,oy,ox] = b[o] + Σ w[o,c,i,j]·x[n,c,oy·s−p+i·d, ox·s−p+j·d].</summary>

@@ -2,6 +2,7 @@ using Neurone.Kernels;
 
 namespace Neurone.Tests.Kernels;
 
+[Collection(ThreadSettingCollection.Name)]
 public class WorkerPoolTests
 {
     sealed class Recorder(int count, int throwAt = -1, Action<int>? inner = null) : IParallelWork

@@ -7,6 +7,7 @@ using Neurone.Tensors;
 namespace Neurone.Tests.Optim;
 
 /// <summary>The whole loop — forward, loss, backward, step — learns the classic small problems.</summary>
+[Collection(ThreadSettingCollection.Name)]
 public class LearningTests
 {
     static float Train(Module model, Loss loss, Optimizer optimizer, Tensor x, Tensor y, int steps)

@@ -4,6 +4,7 @@ using Neurone.Tensors;
 
 namespace Neurone.Tests.Optim;
 
+[Collection(ThreadSettingCollection.Name)]
 public class ParallelStepTests
 {
     static float[] Run(Func<Tensor[], Optimizer> make, int threads)

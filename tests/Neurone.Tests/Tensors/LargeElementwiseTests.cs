@@ -4,6 +4,7 @@ using Neurone.Tensors;
 namespace Neurone.Tests.Tensors;
 
 /// <summary>Passes over more than a megabyte are split between threads; the split must never show in the result.</summary>
+[Collection(ThreadSettingCollection.Name)]
 public class LargeElementwiseTests
 {
     [Fact]
