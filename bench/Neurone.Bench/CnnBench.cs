@@ -192,9 +192,10 @@ static class CnnBench
     }
 
     /// <summary>
-    /// LeNet's first layer at batch 128, kernel by kernel on one thread: the direct convolution, the pooling, the
-    /// unpooling and the weight gradient, each over the whole batch (medians of 20 runs, times <paramref name="rounds"/>),
-    /// so a change to one kernel shows apart from the others and from the second core's noise.
+    /// LeNet's kernels one by one on one thread: the first layer at batch 128 (the direct convolution, the pooling,
+    /// both fused in registers, the unpooling and the weight gradient) and the second layer's lowerings of a group of
+    /// 4 images (medians of 20 runs, times <paramref name="rounds"/>), so a change to one kernel shows apart from the
+    /// others and from the second core's noise.
     /// </summary>
     static unsafe void FirstLayerKernels(int rounds)
     {
@@ -224,6 +225,12 @@ static class CnnBench
             {
                 for (int k = 0; k < batch * outChannels; k++)
                     MaxPool.ForwardPlane(pool, ys + (nint)k * plane, pys + k * pooledPlane, ats + k * pooledPlane, Simd.Best);
+            });
+            Report("conv + pooling in registers (128 images)", () =>
+            {
+                for (int n = 0; n < batch; n++)
+                    PooledDirectConvolution.Forward(conv, pool, 1, xs + n * 784, ws, bs, 0, outChannels,
+                        pys + (nint)n * outChannels * pooledPlane, ats + n * outChannels * pooledPlane);
             });
             Report("unpooling (128×32 planes)", () =>
             {

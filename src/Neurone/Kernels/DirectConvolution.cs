@@ -35,10 +35,7 @@ internal static unsafe class DirectConvolution
     {
         int taps = channels * g.KernelArea, ow = g.OutWidth, oh = g.OutHeight, w = g.Width;
         int* offset = stackalloc int[taps];
-        for (int c = 0, t = 0; c < channels; c++)
-            for (int ki = 0; ki < g.KernelH; ki++)
-                for (int kj = 0; kj < g.KernelW; kj++)
-                    offset[t++] = c * g.InPlane + ki * w + kj;
+        g.TapOffsets(0, taps, offset);
         for (int ob = o0; ob < o1; ob += 8)
         {
             // A block of 8 channels; past the last channel the weights of the last one are reused and not stored.

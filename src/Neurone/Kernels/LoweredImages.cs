@@ -33,16 +33,12 @@ internal sealed unsafe class LoweredImages : IPanelSource
 
     public void PackB(int p0, int kc, int j0, int nc, float* dst, int nr)
     {
-        int area = g.KernelArea, kw = g.KernelW, kh = g.KernelH, w = g.Width, taps = channels * area;
+        int taps = channels * g.KernelArea;
         if (p0 < 0 || p0 + kc > taps || j0 < 0 || j0 + nc > images * g.OutPlane)
             throw new ArgumentException($"lowered images: panels of taps [{p0}, {p0 + kc}) and positions [{j0}, {j0 + nc}) asked, the images have {taps} taps and {images * g.OutPlane} positions.");
-        // Where each tap of the range reads, relative to a position's first input: counters, not divisions.
+        // Where each tap of the range reads, relative to a position's first input.
         int* tapAt = stackalloc int[kc];
-        for (int t = 0, c = p0 / area, ki = (p0 - c * area) / kw, kj = p0 - c * area - ki * kw; t < kc; t++)
-        {
-            tapAt[t] = c * g.InPlane + ki * w + kj;
-            if (++kj == kw) { kj = 0; if (++ki == kh) { ki = 0; c++; } }
-        }
+        g.TapOffsets(p0, kc, tapAt);
         int vectors = (nr + 15) / 16;
         var plans = stackalloc PositionVector[vectors];
         for (int jr = 0; jr < nc; jr += nr, dst += nr * kc)
@@ -53,8 +49,8 @@ internal sealed unsafe class LoweredImages : IPanelSource
             for (int v = 0; v < vectors; v++)
             {
                 int count = Math.Clamp(cols - 16 * v, 0, 16);
-                if (count > 0) plans[v] = PositionVector.Plan(g, channels, images, j0 + jr + 16 * v, count);
-                plain &= count > 0 && plans[v].Segments == 1;
+                if (count > 0) plans[v] = PositionVector.Plan(g, channels, j0 + jr + 16 * v, count);
+                plain &= count > 0 && plans[v].Spans == 1;
             }
             // Most panels: every vector in one span, gathered together tap by tap.
             if (plain) { PackPlain(plans, vectors, tapAt, kc, dst, nr); continue; }
@@ -112,7 +108,7 @@ internal sealed unsafe class LoweredImages : IPanelSource
         float* a = x + positions.BaseA, b = x + positions.BaseB;
         var (offsetsA, loA, hiA) = (positions.OffsetsA, positions.LowA, positions.HighA);
         var (offsetsB, loB, hiB, fromB) = (positions.OffsetsB, positions.LowB, positions.HighB, positions.FromB);
-        switch (positions.Segments)
+        switch (positions.Spans)
         {
             case 1:
                 for (int t = 0; t < kc; t++)

@@ -38,10 +38,7 @@ internal static unsafe class PooledDirectConvolution
     {
         int taps = channels * g.KernelArea, ow = g.OutWidth, w = g.Width, pw = pool.OutWidth, pooledPlane = pool.OutPlane;
         int* offset = stackalloc int[taps];
-        for (int c = 0, t = 0; c < channels; c++)
-            for (int ki = 0; ki < g.KernelH; ki++)
-                for (int kj = 0; kj < g.KernelW; kj++)
-                    offset[t++] = c * g.InPlane + ki * w + kj;
+        g.TapOffsets(0, taps, offset);
         var lane = LaneMasks.Lanes512;
         var evens = lane + lane;
         var odds = evens + Vector512<int>.One;

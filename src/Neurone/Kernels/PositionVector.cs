@@ -6,9 +6,10 @@ namespace Neurone.Kernels;
 
 /// <summary>
 /// Up to 16 consecutive output positions of a group of images (stride 1, no padding), planned once so that the
-/// values under any tap at those positions load as one vector. Positions in one image within 32 floats of the
-/// first (16 positions of a narrow plane span two or three output rows) take one two-source permute of two masked
-/// loads; positions across two images take two such permutes and a blend; anything else goes lane by lane.
+/// values under any tap at those positions load as one vector. Positions whose inputs lie within 32 floats of the
+/// first's (16 positions of a narrow plane span two or three output rows) take one two-source permute of two
+/// masked loads; positions in two such spans (across two images) take two permutes and a blend; anything else
+/// goes lane by lane.
 /// </summary>
 internal unsafe struct PositionVector
 {
@@ -19,14 +20,14 @@ internal unsafe struct PositionVector
     /// <summary>The lanes taken from the second span.</summary>
     public Vector512<float> FromB;
     /// <summary>Each span's first input; how many spans (1 or 2, 0 for lane by lane).</summary>
-    public int BaseA, BaseB, Segments;
+    public int BaseA, BaseB, Spans;
     fixed int lanes[16];                        // each lane's input offset, for the lane-by-lane case
 
     /// <summary>
-    /// Plans positions [q, q + count) (count ≤ 16) of <paramref name="images"/> C×H×W images under geometry
-    /// <paramref name="g"/>: offsets are those of each position's first input (tap 0 of channel 0).
+    /// Plans positions [q, q + count) (count ≤ 16) of consecutive C×H×W images under geometry <paramref name="g"/>:
+    /// offsets are those of each position's first input (tap 0 of channel 0).
     /// </summary>
-    public static PositionVector Plan(in WindowGeometry g, int channels, int images, int q, int count)
+    public static PositionVector Plan(in WindowGeometry g, int channels, int q, int count)
     {
         var plan = new PositionVector();
         int p = g.OutPlane, ow = g.OutWidth, w = g.Width, inImage = channels * g.InPlane;
@@ -38,19 +39,19 @@ internal unsafe struct PositionVector
             if (l + 1 >= count) continue;
             if (++ox == ow) { ox = 0; if (++oy == g.OutHeight) { oy = 0; image++; } }
         }
-        // Greedy segments of lanes within 32 floats of their segment's first.
+        // Greedy spans: lanes within 32 floats of their span's first.
         int split = 16;
         for (int l = 1; l < 16; l++)
             if (plan.lanes[l] - plan.lanes[0] >= 32) { split = l; break; }
         bool oneMore = split == 16 || plan.lanes[15] - plan.lanes[split] < 32;
-        if (!oneMore) { plan.Segments = 0; return plan; }
+        if (!oneMore) { plan.Spans = 0; return plan; }
         var offsets = stackalloc int[16];
         plan.BaseA = plan.lanes[0];
         for (int l = 0; l < 16; l++) offsets[l] = l < split ? plan.lanes[l] - plan.BaseA : 0;
         plan.OffsetsA = Vector512.Load(offsets);
         plan.LowA = LaneMasks.First512(plan.lanes[split - 1] - plan.BaseA + 1);
         plan.HighA = LaneMasks.First512(plan.lanes[split - 1] - plan.BaseA + 1 - 16);
-        plan.Segments = 1;
+        plan.Spans = 1;
         if (split == 16) return plan;
         plan.BaseB = plan.lanes[split];
         for (int l = 0; l < 16; l++) offsets[l] = l >= split ? plan.lanes[l] - plan.BaseB : 0;
@@ -58,7 +59,7 @@ internal unsafe struct PositionVector
         plan.LowB = LaneMasks.First512(plan.lanes[15] - plan.BaseB + 1);
         plan.HighB = LaneMasks.First512(plan.lanes[15] - plan.BaseB + 1 - 16);
         plan.FromB = ~LaneMasks.First512(split);
-        plan.Segments = 2;
+        plan.Spans = 2;
         return plan;
     }
 
@@ -71,9 +72,9 @@ internal unsafe struct PositionVector
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly Vector512<float> Gather(float* tap)
     {
-        if (Segments == 0) return LaneByLane(tap);
+        if (Spans == 0) return LaneByLane(tap);
         var a = Span(tap + BaseA, OffsetsA, LowA, HighA);
-        return Segments == 1 ? a : Vector512.ConditionalSelect(FromB, Span(tap + BaseB, OffsetsB, LowB, HighB), a);
+        return Spans == 1 ? a : Vector512.ConditionalSelect(FromB, Span(tap + BaseB, OffsetsB, LowB, HighB), a);
     }
 
     readonly Vector512<float> LaneByLane(float* tap)

@@ -36,26 +36,22 @@ internal sealed unsafe class TransposedLoweredImages : IPanelSource
 
     public void PackB(int p0, int kc, int j0, int nc, float* dst, int nr)
     {
-        int area = g.KernelArea, kw = g.KernelW, kh = g.KernelH, w = g.Width, taps = channels * area;
+        int taps = channels * g.KernelArea;
         if (p0 < 0 || p0 + kc > images * g.OutPlane || j0 < 0 || j0 + nc > taps)
             throw new ArgumentException($"transposed lowered images: panels of positions [{p0}, {p0 + kc}) and taps [{j0}, {j0 + nc}) asked, the images have {images * g.OutPlane} positions and {taps} taps.");
         // Where each tap of the range reads, relative to a position's first input, for whole blocks of 16 taps;
         // the taps past the range read tap j0 and are cut to zero when stored (a last panel's padding).
         int panels = (nc + nr - 1) / nr, slots = panels * nr + 16;
         int* tapAt = stackalloc int[slots];
-        for (int j = 0, t = j0, c = t / area, ki = (t - c * area) / kw, kj = t - c * area - ki * kw; j < slots; j++)
-        {
-            if (j >= nc) { tapAt[j] = tapAt[0]; continue; }
-            tapAt[j] = c * g.InPlane + ki * w + kj;
-            if (++kj == kw) { kj = 0; if (++ki == kh) { ki = 0; c++; } }
-        }
+        g.TapOffsets(j0, nc, tapAt);
+        new Span<int>(tapAt + nc, slots - nc).Fill(tapAt[0]);
         var gathered = stackalloc Vector512<float>[16];
         for (int k0 = 0; k0 < kc; k0 += 16)
         {
             int count = Math.Min(16, kc - k0);
-            var positions = PositionVector.Plan(g, channels, images, p0 + k0, count);
+            var positions = PositionVector.Plan(g, channels, p0 + k0, count);
             // The plan's vectors in locals, so the loop over taps keeps them in registers.
-            int segments = positions.Segments;
+            int spans = positions.Spans;
             float* a = x + positions.BaseA, b = x + positions.BaseB;
             var (offsetsA, loA, hiA) = (positions.OffsetsA, positions.LowA, positions.HighA);
             var (offsetsB, loB, hiB, fromB) = (positions.OffsetsB, positions.LowB, positions.HighB, positions.FromB);
@@ -68,8 +64,8 @@ internal sealed unsafe class TransposedLoweredImages : IPanelSource
                     int valid = Math.Min(16, nc - panel * nr - jt);
                     var keep = LaneMasks.First512(valid);
                     var mask = LaneMasks.First512(nr - jt);
-                    if (segments == 1) Block(a, at, offsetsA, loA, hiA, rows + jt, nr, count, mask, keep);
-                    else if (segments == 2) Block(a, b, at, offsetsA, loA, hiA, offsetsB, loB, hiB, fromB, rows + jt, nr, count, mask, keep);
+                    if (spans == 1) Block(a, at, offsetsA, loA, hiA, rows + jt, nr, count, mask, keep);
+                    else if (spans == 2) Block(a, b, at, offsetsA, loA, hiA, offsetsB, loB, hiB, fromB, rows + jt, nr, count, mask, keep);
                     else
                     {
                         for (int t = 0; t < 16; t++) gathered[t] = positions.Gather(x + at[t]);

@@ -67,6 +67,21 @@ public readonly record struct WindowGeometry(
     /// <summary>Kernel positions (the im2col rows per channel).</summary>
     public int KernelArea => KernelH * KernelW;
 
+    /// <summary>
+    /// Where taps [first, first + count) of a C-channel window read, relative to the input under tap 0 (channel 0,
+    /// kernel row and column 0), in input order (channel, then kernel row, then column) and unpadded: the table the
+    /// direct convolutions and the lowerings walk per tap. Counters, not divisions, per tap.
+    /// </summary>
+    internal unsafe void TapOffsets(int first, int count, int* offsets)
+    {
+        int area = KernelArea, c = first / area, ki = (first - c * area) / KernelW, kj = first - c * area - ki * KernelW;
+        for (int t = 0; t < count; t++)
+        {
+            offsets[t] = c * InPlane + ki * DilationH * Width + kj * DilationW;
+            if (++kj == KernelW) { kj = 0; if (++ki == KernelH) { ki = 0; c++; } }
+        }
+    }
+
     /// <summary>True when im2col would copy the input unchanged (1×1 kernel, stride 1, no padding).</summary>
     public bool IsPointwise => KernelH == 1 && KernelW == 1 && StrideH == 1 && StrideW == 1 && PadH == 0 && PadW == 0
         && OutHeight == Height && OutWidth == Width;
