@@ -205,11 +205,13 @@ public static unsafe class Convolution
 
         WindowGeometry g, pool;
         int batch, channels, outChannels, rows, parts, gemmThreads, channelParts;
-        bool backward, relu, pooling;
+        bool backward, relu, pooling, winograd;
         float* x, w, b, y, gy, gx, gw, gb, reluOut;
         int* poolIdx;
         float betaW, betaB;
         float[] partialW = [], partialB = [];
+        /// <summary>The Winograd path's transformed weights, and each gradient chunk's transformed weight gradient.</summary>
+        float[] transformed = [], partialU = [];
 
         public void SetForward(in WindowGeometry geometry, int n, int c, int o, float* input, float* weight, float* bias, float* output, bool applyRelu)
         {
@@ -237,12 +239,28 @@ public static unsafe class Convolution
         public void SetPool(in WindowGeometry geometry, int* indices)
         {
             pooling = true; pool = geometry; poolIdx = indices;
+            // Whole images per thread, and enough of them to pay for transforming the weights.
+            winograd = WinogradPooledConvolution.Applies(g, pool, channels, outChannels)
+                && batch >= Math.Max(Parallelism.Threads, WinogradPooledConvolution.MinImages);
         }
 
         void Set(in WindowGeometry geometry, int n, int c, int o)
         {
             g = geometry; batch = n; channels = c; outChannels = o; rows = c * geometry.KernelArea;
-            pooling = false; reluOut = null; poolIdx = null;
+            pooling = false; winograd = false; reluOut = null; poolIdx = null;
+        }
+
+        /// <summary>
+        /// The Winograd path's weights, transformed once per call on the calling thread (by channel for the forward,
+        /// by output for the input gradient), and room for the chunks' transformed weight gradients.
+        /// </summary>
+        void PrepareWinograd()
+        {
+            int size = WinogradPooledConvolution.TransformedSize(channels, outChannels);
+            if (backward && gw != null && partialU.Length < parts * size) partialU = GC.AllocateUninitializedArray<float>(parts * size, pinned: true);
+            if (backward && gx == null) return;
+            if (transformed.Length < size) transformed = GC.AllocateUninitializedArray<float>(size, pinned: true);
+            fixed (float* u = transformed) WinogradPooledConvolution.TransformWeights(w, channels, outChannels, u, byOutput: backward);
         }
 
         public void Run()
@@ -250,6 +268,7 @@ public static unsafe class Convolution
             try
             {
                 if (batch == 0) { FinishGradients(); return; }
+                if (winograd) PrepareWinograd();
                 // Fewer images than threads, with enough work per image for a second thread to pay.
                 long work = (long)outChannels * rows * g.OutPlane;
                 bool fewImages = parts < Parallelism.Threads, fewLargeImages = fewImages && work >= Gemm.ParallelWork;
@@ -329,6 +348,18 @@ public static unsafe class Convolution
             int p = g.OutPlane, inImage = channels * g.InPlane, outImage = outChannels * p, group = GroupSize();
             int pooledPlane = pool.OutPlane, pooledImage = outChannels * pooledPlane, m = o1 - o0;
             bool pointwise = g.IsPointwise, direct = DirectConvolution.Applies(g, rows);
+            if (winograd)
+            {
+                // Tile by tile in the Winograd domain, convolved and pooled without a full-size output.
+                fixed (float* u = transformed)
+                    for (int n = first; n < last; n++)
+                    {
+                        if (n + 1 < last) WinogradPooledConvolution.Prefetch(x + (nint)(n + 1) * inImage, inImage);
+                        WinogradPooledConvolution.Forward(g, channels, outChannels, x + (nint)n * inImage, u, b,
+                            y + (nint)n * pooledImage, poolIdx + (nint)n * pooledImage);
+                    }
+                return;
+            }
             float* cols = pointwise || direct ? null : Scratch(ref columnScratch, rows * p * group);
             if (pooling && PooledDirectConvolution.Applies(g, pool, rows))
             {
@@ -440,6 +471,7 @@ public static unsafe class Convolution
 
         void BackwardImages(int chunk, int first, int last)
         {
+            if (winograd) { WinogradBackward(chunk, first, last); return; }
             int p = g.OutPlane, inImage = channels * g.InPlane, outImage = outChannels * p, group = GroupSize();
             bool pointwise = g.IsPointwise;
             // Few taps: the weight gradient is too narrow a product for the GEMM (see DirectConvolution).
@@ -490,6 +522,31 @@ public static unsafe class Convolution
                         for (int i = 0; i < count && !pointwise; i++) Im2Col.Unpack(g, channels, dcols + i * p, gx + (nint)(n0 + i) * inImage, ld);
                     }
                 }
+            }
+        }
+
+        /// <summary>
+        /// The Winograd path's backward of images [first, last): the chunk's weight gradient summed in the
+        /// transformed domain, image by image in order, and transformed back once into the chunk's partial.
+        /// </summary>
+        void WinogradBackward(int chunk, int first, int last)
+        {
+            int inImage = channels * g.InPlane, pooledImage = outChannels * pool.OutPlane;
+            int size = WinogradPooledConvolution.TransformedSize(channels, outChannels);
+            fixed (float* ut = transformed, pu = partialU, pw = partialW, pb = partialB)
+            {
+                float* myU = gw == null ? null : pu + (nint)chunk * size;
+                float* myB = gb == null ? null : pb + (nint)chunk * outChannels;
+                if (myU != null) new Span<float>(myU, size).Clear();
+                if (myB != null) new Span<float>(myB, outChannels).Clear();
+                for (int n = first; n < last; n++)
+                {
+                    nint at = (nint)n * pooledImage;
+                    if (n + 1 < last) WinogradPooledConvolution.Prefetch(x + (nint)(n + 1) * inImage, inImage);
+                    WinogradPooledConvolution.Backward(g, channels, outChannels, x + (nint)n * inImage, gx == null ? null : ut,
+                        reluOut + at, poolIdx + at, gy + at, gx == null ? null : gx + (nint)n * inImage, myU, myB);
+                }
+                if (myU != null) WinogradPooledConvolution.WeightGradient(myU, channels, outChannels, pw + (nint)chunk * outChannels * rows);
             }
         }
 

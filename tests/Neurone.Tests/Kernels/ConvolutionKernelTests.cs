@@ -118,7 +118,7 @@ public class ConvolutionKernelTests
     }
 
     /// <summary>Runs <paramref name="compute"/> with 1, 2 and 3 kernel threads; every array it returns must come out the same.</summary>
-    static void AssertSameBitsForAnyThreadCount(Func<Array[]> compute)
+    internal static void AssertSameBitsForAnyThreadCount(Func<Array[]> compute)
     {
         Array[] Run(int threads)
         {

@@ -1,0 +1,572 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Neurone.Kernels;
+
+/// <summary>
+/// A 3×3 stride-1 convolution followed by ReLU and 2×2 max pooling, by Winograd's minimal filtering F(2×2, 3×3):
+/// each pooling window is one 2×2 tile of convolution outputs, computed from the 4×4 input tile under it with 16
+/// multiplies per channel pair instead of 36. Per image, on one thread: the input is copied channels-last into a
+/// zero-padded buffer, every tile transformed (V = Bᵀ·d·B), the 16 transformed planes multiplied by the transformed
+/// weights (U = G·g·Gᵀ, <see cref="TransformWeights"/>) in 16 small products over the channels, and each tile's
+/// products transformed back (Aᵀ·M·A), biased, pooled and cut at zero in registers.
+/// </summary>
+/// <remarks>
+/// The backward is the exact adjoint of those steps, so it is the gradient of what the forward computed: the
+/// pooled gradient goes to the winner of its window (where the pooled value was positive) and is transformed
+/// (A·dY·Aᵀ); the input gradient is B·(dM·Uᵀ)·Bᵀ summed over the overlapping tiles, the weight gradient
+/// Gᵀ·(Σ V·dM)·G. LeNet's second layer (32 → 64 channels, 13×13 pooled to 5×5): 25 tiles per image and 2.25×
+/// fewer multiplies than the cropped im2col products, in each of the three. Results differ from the direct sum by
+/// rounding only (the transforms add and subtract a few neighbours and halve). Needs AVX-512, channel counts in
+/// multiples of 32 and a pooling whose windows are exactly the tiles (2×2, stride 2, no padding, on the cropped
+/// plane); the indices are those <see cref="MaxPool"/> records, so the other path can read them.
+/// </remarks>
+internal static unsafe class WinogradPooledConvolution
+{
+    /// <summary>Points of a transformed tile (4×4).</summary>
+    const int Points = 16;
+
+    /// <summary>Channels per product block: two vectors.</summary>
+    const int Width = 32;
+
+    /// <summary>
+    /// Fewest images per call worth transforming the weights for: the transform costs about one image's worth of
+    /// work (LeNet at batch 1: 64 µs this way, 46 µs by the GEMM path).
+    /// </summary>
+    public const int MinImages = 4;
+
+    /// <summary>The most rows (tiles, or input channels) one product block takes: 8 × 2 vectors of accumulators.</summary>
+    const int MaxRows = 8;
+
+    [ThreadStatic] static float[]? inputScratch, transformedScratch, productScratch, gradientScratch, outputScratch;
+
+    /// <summary>
+    /// True when <paramref name="conv"/> (cropped to what the pooling reads) and <paramref name="pool"/> fit:
+    /// 3×3 kernel, stride and dilation 1, any padding; 2×2 windows at stride 2 covering the plane exactly.
+    /// </summary>
+    public static bool Applies(in WindowGeometry conv, in WindowGeometry pool, int channels, int outChannels) =>
+        Simd.Best == SimdLevel.Vector512
+        && conv.KernelH == 3 && conv.KernelW == 3 && conv.StrideH == 1 && conv.StrideW == 1 && conv.DilationH == 1 && conv.DilationW == 1
+        && pool.KernelH == 2 && pool.KernelW == 2 && pool.StrideH == 2 && pool.StrideW == 2 && pool.PadH == 0 && pool.PadW == 0
+        && pool.DilationH == 1 && pool.DilationW == 1
+        && pool.Height == conv.OutHeight && pool.Width == conv.OutWidth
+        && conv.OutHeight == 2 * pool.OutHeight && conv.OutWidth == 2 * pool.OutWidth
+        && channels % Width == 0 && outChannels % Width == 0;
+
+    /// <summary>Floats of the transformed weights of <paramref name="channels"/> → <paramref name="outChannels"/>.</summary>
+    public static int TransformedSize(int channels, int outChannels) => Points * channels * outChannels;
+
+    /// <summary>
+    /// U = G·g·Gᵀ for every filter of the O×C×3×3 weight <paramref name="w"/>, as 16 planes: C×O (the forward's
+    /// right operand) or, with <paramref name="byOutput"/>, O×C (the input gradient's).
+    /// </summary>
+    public static void TransformWeights(float* w, int channels, int outChannels, float* u, bool byOutput)
+    {
+        float* taps = stackalloc float[9 * 16];
+        var half = Vector512.Create(0.5f);
+        Span<Vector512<float>> t = stackalloc Vector512<float>[12];
+        int outer = byOutput ? outChannels : channels, inner = byOutput ? channels : outChannels;
+        nint plane = (nint)channels * outChannels;
+        for (int a = 0; a < outer; a++)
+            for (int b0 = 0; b0 < inner; b0 += 16)
+            {
+                // 16 filters along the plane's rows, their 9 taps gathered so that each tap is one vector.
+                for (int l = 0; l < 16; l++)
+                {
+                    int o = byOutput ? a : b0 + l, c = byOutput ? b0 + l : a;
+                    float* g = w + ((nint)o * channels + c) * 9;
+                    for (int k = 0; k < 9; k++) taps[k * 16 + l] = g[k];
+                }
+                // G·g: rows g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2 of each column.
+                for (int j = 0; j < 3; j++)
+                {
+                    var g0 = Vector512.Load(taps + j * 16);
+                    var g1 = Vector512.Load(taps + (3 + j) * 16);
+                    var g2 = Vector512.Load(taps + (6 + j) * 16);
+                    t[j] = g0;
+                    t[3 + j] = (g0 + g1 + g2) * half;
+                    t[6 + j] = (g0 - g1 + g2) * half;
+                    t[9 + j] = g2;
+                }
+                // (G·g)·Gᵀ: the same on each row.
+                float* dst = u + (nint)a * inner + b0;
+                for (int r = 0; r < 4; r++)
+                {
+                    var g0 = t[3 * r]; var g1 = t[3 * r + 1]; var g2 = t[3 * r + 2];
+                    (g0).Store(dst + (4 * r) * plane);
+                    ((g0 + g1 + g2) * half).Store(dst + (4 * r + 1) * plane);
+                    ((g0 - g1 + g2) * half).Store(dst + (4 * r + 2) * plane);
+                    (g2).Store(dst + (4 * r + 3) * plane);
+                }
+            }
+    }
+
+    /// <summary>
+    /// The weight gradient Gᵀ·dU·G of every filter, from the 16 C×O planes <paramref name="du"/> (Σ V·dM over the
+    /// tiles), written over the O×C×3×3 <paramref name="gw"/>.
+    /// </summary>
+    public static void WeightGradient(float* du, int channels, int outChannels, float* gw)
+    {
+        float* taps = stackalloc float[9 * 16];
+        nint plane = (nint)channels * outChannels;
+        var half = Vector512.Create(0.5f);
+        Span<Vector512<float>> s = stackalloc Vector512<float>[12];
+        for (int c = 0; c < channels; c++)
+            for (int o0 = 0; o0 < outChannels; o0 += 16)
+            {
+                float* src = du + (nint)c * outChannels + o0;
+                // Gᵀ·dU: rows dU0 + (dU1 + dU2)/2, (dU1 − dU2)/2, (dU1 + dU2)/2 + dU3 of each column.
+                for (int b = 0; b < 4; b++)
+                {
+                    var d0 = Vector512.Load(src + b * plane);
+                    var d1 = Vector512.Load(src + (4 + b) * plane);
+                    var d2 = Vector512.Load(src + (8 + b) * plane);
+                    var d3 = Vector512.Load(src + (12 + b) * plane);
+                    var sum = (d1 + d2) * half;
+                    s[b] = d0 + sum;
+                    s[4 + b] = (d1 - d2) * half;
+                    s[8 + b] = sum + d3;
+                }
+                // (Gᵀ·dU)·G: the same along each row.
+                for (int i = 0; i < 3; i++)
+                {
+                    var d0 = s[4 * i]; var d1 = s[4 * i + 1]; var d2 = s[4 * i + 2]; var d3 = s[4 * i + 3];
+                    var sum = (d1 + d2) * half;
+                    (d0 + sum).Store(taps + (3 * i) * 16);
+                    ((d1 - d2) * half).Store(taps + (3 * i + 1) * 16);
+                    (sum + d3).Store(taps + (3 * i + 2) * 16);
+                }
+                for (int l = 0; l < 16; l++)
+                {
+                    float* g = gw + ((nint)(o0 + l) * channels + c) * 9;
+                    for (int k = 0; k < 9; k++) g[k] = taps[k * 16 + l];
+                }
+            }
+    }
+
+    /// <summary>
+    /// One image: the pooled, ReLU'd output into the O×PH×PW <paramref name="pooled"/>, and the winners' indices
+    /// into <paramref name="indices"/>.
+    /// <paramref name="u"/> is <see cref="TransformWeights"/> by channel.
+    /// </summary>
+    public static void Forward(in WindowGeometry conv, int channels, int outChannels, float* x, float* u, float* bias,
+        float* pooled, int* indices)
+    {
+        var tiles = new Tiles(conv);
+        int count = tiles.Count;
+        float* xp = Scratch(ref inputScratch, tiles.PaddedSize(channels));
+        float* v = Scratch(ref transformedScratch, Points * count * channels);
+        float* m = Scratch(ref productScratch, Points * count * outChannels);
+        float* results = Scratch(ref outputScratch, 2 * count * outChannels);
+        ToChannelsLast(conv, tiles, channels, x, xp);
+        TransformInput(tiles, channels, xp, v);
+        int tileBlocks = Blocks(count);
+        for (int xi = 0; xi < Points; xi++)
+            for (int k = 0; k < tileBlocks; k++)
+            {
+                var (t0, rows) = Block(count, tileBlocks, k);
+                for (int o = 0; o < outChannels; o += Width)
+                    Product(rows, v + ((nint)xi * count + t0) * channels, channels, 1, u + (nint)xi * channels * outChannels + o, outChannels,
+                        m + ((nint)xi * count + t0) * outChannels + o, outChannels, channels, accumulate: false);
+            }
+        float* best = results;
+        int* at = (int*)(results + count * outChannels);
+        TransformOutput(tiles, outChannels, m, bias, best, at);
+        // [tile][channel] → the O×PH×PW output.
+        Transpose16.Matrix(best, outChannels, count, outChannels, pooled, count);
+        Transpose16.Matrix((float*)at, outChannels, count, outChannels, (float*)indices, count);
+    }
+
+    /// <summary>
+    /// One image's gradients from its pooled output gradient <paramref name="gradPooled"/>, masked where the pooled
+    /// <paramref name="output"/> was not positive and sent to the winners in <paramref name="indices"/>. The input
+    /// gradient (C×H×W, optional) is written; the transformed weight gradient (16 C×O planes) and the bias gradient
+    /// (optional) are added to. <paramref name="ut"/> is <see cref="TransformWeights"/> by output (needed only for
+    /// the input gradient).
+    /// </summary>
+    public static void Backward(in WindowGeometry conv, int channels, int outChannels, float* x, float* ut,
+        float* output, int* indices, float* gradPooled, float* gx, float* du, float* gb)
+    {
+        var tiles = new Tiles(conv);
+        int count = tiles.Count;
+        float* padded = Scratch(ref inputScratch, tiles.PaddedSize(channels));
+        float* v = Scratch(ref transformedScratch, Points * count * channels);
+        float* dm = Scratch(ref productScratch, Points * count * outChannels);
+        float* grads = Scratch(ref outputScratch, 2 * count * outChannels);
+        float* g = grads;
+        int* at = (int*)(grads + count * outChannels);
+        // The ReLU's mask on the pooled gradient, then [channel][tile] → [tile][channel].
+        int pooledImage = count * outChannels;
+        float* masked = Scratch(ref gradientScratch, Math.Max(pooledImage, Points * count * channels));
+        for (int i = 0; i < pooledImage; i += 16)
+        {
+            var mask = LaneMasks.First512(pooledImage - i);
+            var keep = Vector512.GreaterThan(Avx512F.MaskLoad(output + i, mask, Vector512<float>.Zero), Vector512<float>.Zero);
+            Avx512F.MaskStore(masked + i, mask, Vector512.ConditionalSelect(keep, Avx512F.MaskLoad(gradPooled + i, mask, Vector512<float>.Zero), Vector512<float>.Zero));
+        }
+        if (gb != null)
+            for (int o = 0; o < outChannels; o++)
+                gb[o] += System.Numerics.Tensors.TensorPrimitives.Sum(new ReadOnlySpan<float>(masked + (nint)o * count, count));
+        Transpose16.Matrix(masked, count, outChannels, count, g, outChannels);
+        Transpose16.Matrix((float*)indices, count, outChannels, count, (float*)at, outChannels);
+        TransformOutputGradient(tiles, outChannels, g, at, dm);
+        if (du != null)
+        {
+            ToChannelsLast(conv, tiles, channels, x, padded);
+            TransformInput(tiles, channels, padded, v);
+            // dU[ξ] (C×O) += V[ξ]ᵀ·dM[ξ]: rows are input channels, the depth the tiles.
+            int channelBlocks = Blocks(channels);
+            for (int xi = 0; xi < Points; xi++)
+                for (int k = 0; k < channelBlocks; k++)
+                {
+                    var (c0, rows) = Block(channels, channelBlocks, k);
+                    for (int o = 0; o < outChannels; o += Width)
+                        Product(rows, v + (nint)xi * count * channels + c0, 1, channels, dm + (nint)xi * count * outChannels + o, outChannels,
+                            du + (nint)xi * channels * outChannels + (nint)c0 * outChannels + o, outChannels, count, accumulate: true);
+                }
+        }
+        if (gx == null) return;
+        // dV[ξ] (tiles × C) = dM[ξ]·Uᵀ[ξ], reusing the gradient scratch.
+        float* dv = masked;
+        int tileBlocks = Blocks(count);
+        for (int xi = 0; xi < Points; xi++)
+            for (int k = 0; k < tileBlocks; k++)
+            {
+                var (t0, rows) = Block(count, tileBlocks, k);
+                for (int c = 0; c < channels; c += Width)
+                    Product(rows, dm + ((nint)xi * count + t0) * outChannels, outChannels, 1, ut + (nint)xi * channels * outChannels + c, channels,
+                        dv + ((nint)xi * count + t0) * channels + c, channels, outChannels, accumulate: false);
+            }
+        new Span<float>(padded, tiles.PaddedSize(channels)).Clear();
+        TransformInputGradient(tiles, channels, dv, padded);
+        FromChannelsLast(conv, tiles, channels, padded, gx);
+    }
+
+    /// <summary>
+    /// Asks for <paramref name="count"/> floats from <paramref name="next"/> (the next image's input) to be brought into
+    /// the cache while this image computes: the layer's input comes from memory, and its 32 channel planes read
+    /// row by row are more streams than the hardware prefetcher follows.
+    /// </summary>
+    public static void Prefetch(float* next, int count)
+    {
+        for (int i = 0; i < count; i += 16) Sse.Prefetch0(next + i);
+    }
+
+    /// <summary>The tile grid of one image and the zero-padded channels-last buffer the tiles read from.</summary>
+    readonly struct Tiles
+    {
+        /// <summary>Tile rows and columns (the pooled output's size).</summary>
+        public readonly int Rows, Columns;
+
+        /// <summary>Rows and columns of the padded buffer: the tiles' reach, and at least the padded input.</summary>
+        public readonly int PaddedHeight, PaddedWidth;
+
+        public Tiles(in WindowGeometry conv)
+        {
+            Rows = conv.OutHeight / 2; Columns = conv.OutWidth / 2;
+            PaddedHeight = Math.Max(2 * Rows + 2, conv.PadH + conv.Height);
+            PaddedWidth = Math.Max(2 * Columns + 2, conv.PadW + conv.Width);
+        }
+
+        public int Count => Rows * Columns;
+
+        public int PaddedSize(int channels) => PaddedHeight * PaddedWidth * channels;
+    }
+
+    /// <summary>The C×H×W image into the padded H'×W'×C buffer at (padH, padW), zeros around it.</summary>
+    static void ToChannelsLast(in WindowGeometry conv, in Tiles tiles, int channels, float* x, float* padded)
+    {
+        new Span<float>(padded, tiles.PaddedSize(channels)).Clear();
+        int h = Math.Min(conv.Height, tiles.PaddedHeight - conv.PadH);
+        for (int y = 0; y < h; y++)
+            Transpose16.Matrix(x + (nint)y * conv.Width, conv.InPlane, channels, conv.Width,
+                padded + ((nint)(y + conv.PadH) * tiles.PaddedWidth + conv.PadW) * channels, channels);
+    }
+
+    /// <summary>The padded buffer's interior back to the C×H×W image (written over).</summary>
+    static void FromChannelsLast(in WindowGeometry conv, in Tiles tiles, int channels, float* padded, float* x)
+    {
+        for (int y = 0; y < conv.Height; y++)
+            Transpose16.Matrix(padded + ((nint)(y + conv.PadH) * tiles.PaddedWidth + conv.PadW) * channels, channels, conv.Width, channels,
+                x + (nint)y * conv.Width, conv.InPlane);
+    }
+
+    /// <summary>V = Bᵀ·d·B for every tile and channel: 16 planes of tiles × C.</summary>
+    static void TransformInput(in Tiles tiles, int channels, float* padded, float* v)
+    {
+        int count = tiles.Count;
+        nint row = (nint)tiles.PaddedWidth * channels, plane = (nint)count * channels;
+        for (int ty = 0; ty < tiles.Rows; ty++)
+            for (int tx = 0; tx < tiles.Columns; tx++)
+            {
+                int t = ty * tiles.Columns + tx;
+                float* corner = padded + 2 * ty * row + (nint)2 * tx * channels;
+                for (int c = 0; c < channels; c += 16)
+                {
+                    float* p = corner + c;
+                    // Bᵀ down each column: d0 − d2, d1 + d2, d2 − d1, d1 − d3.
+                    Column(p, row, out var e00, out var e10, out var e20, out var e30);
+                    Column(p + channels, row, out var e01, out var e11, out var e21, out var e31);
+                    Column(p + 2 * channels, row, out var e02, out var e12, out var e22, out var e32);
+                    Column(p + 3 * channels, row, out var e03, out var e13, out var e23, out var e33);
+                    // ·B along each row, the same combination.
+                    float* dst = v + (nint)t * channels + c;
+                    StoreRow(dst, plane, 0, e00, e01, e02, e03);
+                    StoreRow(dst, plane, 4, e10, e11, e12, e13);
+                    StoreRow(dst, plane, 8, e20, e21, e22, e23);
+                    StoreRow(dst, plane, 12, e30, e31, e32, e33);
+                }
+            }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Column(float* p, nint row, out Vector512<float> e0, out Vector512<float> e1, out Vector512<float> e2, out Vector512<float> e3)
+    {
+        var d0 = Vector512.Load(p); var d1 = Vector512.Load(p + row); var d2 = Vector512.Load(p + 2 * row); var d3 = Vector512.Load(p + 3 * row);
+        e0 = d0 - d2; e1 = d1 + d2; e2 = d2 - d1; e3 = d1 - d3;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StoreRow(float* dst, nint plane, int first, Vector512<float> d0, Vector512<float> d1, Vector512<float> d2, Vector512<float> d3)
+    {
+        (d0 - d2).Store(dst + first * plane);
+        (d1 + d2).Store(dst + (first + 1) * plane);
+        (d2 - d1).Store(dst + (first + 2) * plane);
+        (d1 - d3).Store(dst + (first + 3) * plane);
+    }
+
+    /// <summary>
+    /// Y = Aᵀ·M·A per tile and channel, plus the bias, then the tile's maximum (the first maximum wins,
+    /// NaN wins, as <see cref="MaxPool"/>) cut at zero, and its index in the cropped plane: [tile][channel].
+    /// </summary>
+    static void TransformOutput(in Tiles tiles, int outChannels, float* m, float* bias, float* best, int* at)
+    {
+        int count = tiles.Count, width = 2 * tiles.Columns;
+        nint plane = (nint)count * outChannels;
+        var one = Vector512<int>.One;
+        var nextRow = Vector512.Create(width);
+        for (int ty = 0; ty < tiles.Rows; ty++)
+            for (int tx = 0; tx < tiles.Columns; tx++)
+            {
+                int t = ty * tiles.Columns + tx;
+                var corner = Vector512.Create(2 * ty * width + 2 * tx);
+                for (int o = 0; o < outChannels; o += 16)
+                {
+                    float* p = m + (nint)t * outChannels + o;
+                    // Aᵀ down each column: m0 + m1 + m2, m1 − m2 − m3.
+                    Fold(p, plane, 0, out var f00, out var f10);
+                    Fold(p, plane, 1, out var f01, out var f11);
+                    Fold(p, plane, 2, out var f02, out var f12);
+                    Fold(p, plane, 3, out var f03, out var f13);
+                    var b = bias == null ? Vector512<float>.Zero : Vector512.Load(bias + o);
+                    var y00 = f00 + f01 + f02 + b; var y01 = f01 - f02 - f03 + b;
+                    var y10 = f10 + f11 + f12 + b; var y11 = f11 - f12 - f13 + b;
+                    var right = Wins(y01, y00);
+                    var top = Vector512.ConditionalSelect(right, y01, y00);
+                    var topAt = right.AsInt32() & one;
+                    right = Wins(y11, y10);
+                    var bottom = Vector512.ConditionalSelect(right, y11, y10);
+                    var bottomAt = nextRow + (right.AsInt32() & one);
+                    var lower = Wins(bottom, top);
+                    Vector512.Max(Vector512.ConditionalSelect(lower, bottom, top), Vector512<float>.Zero).Store(best + (nint)t * outChannels + o);
+                    (corner + Vector512.ConditionalSelect(lower.AsInt32(), bottomAt, topAt)).Store(at + (nint)t * outChannels + o);
+                }
+            }
+    }
+
+    /// <summary>Where <paramref name="later"/> replaces <paramref name="first"/>: greater, or NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<float> Wins(Vector512<float> later, Vector512<float> first) =>
+        Vector512.GreaterThan(later, first) | ~Vector512.Equals(later, later);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Fold(float* p, nint plane, int column, out Vector512<float> f0, out Vector512<float> f1)
+    {
+        var m0 = Vector512.Load(p + column * plane); var m1 = Vector512.Load(p + (4 + column) * plane);
+        var m2 = Vector512.Load(p + (8 + column) * plane); var m3 = Vector512.Load(p + (12 + column) * plane);
+        f0 = m0 + m1 + m2; f1 = m1 - m2 - m3;
+    }
+
+    /// <summary>
+    /// dM = A·dY·Aᵀ per tile, where dY is the tile's gradient: the masked pooled gradient at the winner (row i,
+    /// column j of the tile), zero elsewhere. dM[a][b] = g·Aᵀ[i][a]·Aᵀ[j][b], Aᵀ's rows (1, 1, 1, 0), (0, 1, −1, −1).
+    /// </summary>
+    static void TransformOutputGradient(in Tiles tiles, int outChannels, float* g, int* at, float* dm)
+    {
+        int count = tiles.Count, width = 2 * tiles.Columns;
+        nint plane = (nint)count * outChannels;
+        var odd = Vector512<int>.One;
+        for (int ty = 0; ty < tiles.Rows; ty++)
+        {
+            var secondRow = Vector512.Create((2 * ty + 1) * width);
+            for (int tx = 0; tx < tiles.Columns; tx++)
+            {
+                int t = ty * tiles.Columns + tx;
+                for (int o = 0; o < outChannels; o += 16)
+                {
+                    nint k = (nint)t * outChannels + o;
+                    var grad = Vector512.Load(g + k);
+                    var index = Vector512.Load(at + k);
+                    var lowerRow = Vector512.GreaterThanOrEqual(index, secondRow).AsSingle();
+                    var rightColumn = Vector512.Equals(index & odd, odd).AsSingle();
+                    var zero = Vector512<float>.Zero;
+                    // g·Aᵀ[i][a] for a = 0..3.
+                    var r0 = Vector512.ConditionalSelect(lowerRow, zero, grad);
+                    var r2 = Vector512.ConditionalSelect(lowerRow, -grad, grad);
+                    var r3 = Vector512.ConditionalSelect(lowerRow, -grad, zero);
+                    float* dst = dm + k;
+                    SpreadRow(dst, plane, 0, r0, rightColumn);
+                    SpreadRow(dst, plane, 4, grad, rightColumn);
+                    SpreadRow(dst, plane, 8, r2, rightColumn);
+                    SpreadRow(dst, plane, 12, r3, rightColumn);
+                }
+            }
+        }
+    }
+
+    /// <summary>r·Aᵀ[j][b] for b = 0..3 into points first..first + 3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void SpreadRow(float* dst, nint plane, int first, Vector512<float> r, Vector512<float> rightColumn)
+    {
+        var zero = Vector512<float>.Zero;
+        Vector512.ConditionalSelect(rightColumn, zero, r).Store(dst + first * plane);
+        r.Store(dst + (first + 1) * plane);
+        Vector512.ConditionalSelect(rightColumn, -r, r).Store(dst + (first + 2) * plane);
+        Vector512.ConditionalSelect(rightColumn, -r, zero).Store(dst + (first + 3) * plane);
+    }
+
+    /// <summary>dd = B·dV·Bᵀ per tile and channel, added into the padded channels-last buffer at the tile's corner.</summary>
+    static void TransformInputGradient(in Tiles tiles, int channels, float* dv, float* padded)
+    {
+        int count = tiles.Count;
+        nint row = (nint)tiles.PaddedWidth * channels, plane = (nint)count * channels;
+        for (int ty = 0; ty < tiles.Rows; ty++)
+            for (int tx = 0; tx < tiles.Columns; tx++)
+            {
+                int t = ty * tiles.Columns + tx;
+                float* corner = padded + 2 * ty * row + (nint)2 * tx * channels;
+                for (int c = 0; c < channels; c += 16)
+                {
+                    float* src = dv + (nint)t * channels + c;
+                    // B·Z per column b: z0, z1 − z2 + z3, z1 + z2 − z0, −z3.
+                    Unfold(src, plane, 0, out var h00, out var h10, out var h20, out var h30);
+                    Unfold(src, plane, 1, out var h01, out var h11, out var h21, out var h31);
+                    Unfold(src, plane, 2, out var h02, out var h12, out var h22, out var h32);
+                    Unfold(src, plane, 3, out var h03, out var h13, out var h23, out var h33);
+                    // ·Bᵀ along each row, the same combination, added in.
+                    AddRow(corner + c, channels, h00, h01, h02, h03);
+                    AddRow(corner + row + c, channels, h10, h11, h12, h13);
+                    AddRow(corner + 2 * row + c, channels, h20, h21, h22, h23);
+                    AddRow(corner + 3 * row + c, channels, h30, h31, h32, h33);
+                }
+            }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Unfold(float* src, nint plane, int column, out Vector512<float> h0, out Vector512<float> h1, out Vector512<float> h2, out Vector512<float> h3)
+    {
+        var z0 = Vector512.Load(src + column * plane); var z1 = Vector512.Load(src + (4 + column) * plane);
+        var z2 = Vector512.Load(src + (8 + column) * plane); var z3 = Vector512.Load(src + (12 + column) * plane);
+        h0 = z0; h1 = z1 - z2 + z3; h2 = z1 + z2 - z0; h3 = -z3;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void AddRow(float* p, nint step, Vector512<float> z0, Vector512<float> z1, Vector512<float> z2, Vector512<float> z3)
+    {
+        (Vector512.Load(p) + z0).Store(p);
+        (Vector512.Load(p + step) + (z1 - z2 + z3)).Store(p + step);
+        (Vector512.Load(p + 2 * step) + (z1 + z2 - z0)).Store(p + 2 * step);
+        (Vector512.Load(p + 3 * step) - z3).Store(p + 3 * step);
+    }
+
+    /// <summary>Blocks of at most <see cref="MaxRows"/> rows that <paramref name="total"/> rows take.</summary>
+    static int Blocks(int total) => (total + MaxRows - 1) / MaxRows;
+
+    /// <summary>Block <paramref name="k"/> of <paramref name="blocks"/> over <paramref name="total"/> rows, the sizes as even as they come (25 = 7 + 6 + 6 + 6).</summary>
+    static (int First, int Rows) Block(int total, int blocks, int k)
+    {
+        int from = total * k / blocks, to = total * (k + 1) / blocks;
+        return (from, to - from);
+    }
+
+    static float* Scratch(ref float[]? buffer, int size)
+    {
+        if (buffer is null || buffer.Length < size) buffer = GC.AllocateUninitializedArray<float>(size, pinned: true);
+        return (float*)Unsafe.AsPointer(ref buffer[0]);
+    }
+
+    /// <summary>
+    /// c[r][0..32) (+)= Σ_k a[r·aRow + k·aK]·b[k·ldb + 0..32) for <paramref name="rows"/> ≤ 8 rows: every product of
+    /// this kernel, with the rows and the depth chosen by the caller.
+    /// </summary>
+    static void Product(int rows, float* a, nint aRow, nint aK, float* b, nint ldb, float* c, nint ldc, int depth, bool accumulate)
+    {
+        switch (rows)
+        {
+            case 1: Product<R1>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            case 2: Product<R2>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            case 3: Product<R3>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            case 4: Product<R4>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            case 5: Product<R5>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            case 6: Product<R6>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            case 7: Product<R7>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            case 8: Product<R8>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            default: throw new ArgumentOutOfRangeException(nameof(rows), rows, "a product block has 1 to 8 rows.");
+        }
+    }
+
+    interface IRows { static abstract int Count { get; } }
+    struct R1 : IRows { public static int Count => 1; }
+    struct R2 : IRows { public static int Count => 2; }
+    struct R3 : IRows { public static int Count => 3; }
+    struct R4 : IRows { public static int Count => 4; }
+    struct R5 : IRows { public static int Count => 5; }
+    struct R6 : IRows { public static int Count => 6; }
+    struct R7 : IRows { public static int Count => 7; }
+    struct R8 : IRows { public static int Count => 8; }
+
+    /// <summary>The kernel for a row count known when compiled: the JIT drops the rows past it.</summary>
+    [SkipLocalsInit]
+    static void Product<TRows>(float* a, nint aRow, nint aK, float* b, nint ldb, float* c, nint ldc, int depth, bool accumulate)
+        where TRows : struct, IRows
+    {
+        int n = TRows.Count;
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        if (accumulate)
+        {
+            c00 = Vector512.Load(c); c01 = Vector512.Load(c + 16);
+            if (n > 1) { c10 = Vector512.Load(c + ldc); c11 = Vector512.Load(c + ldc + 16); }
+            if (n > 2) { c20 = Vector512.Load(c + 2 * ldc); c21 = Vector512.Load(c + 2 * ldc + 16); }
+            if (n > 3) { c30 = Vector512.Load(c + 3 * ldc); c31 = Vector512.Load(c + 3 * ldc + 16); }
+            if (n > 4) { c40 = Vector512.Load(c + 4 * ldc); c41 = Vector512.Load(c + 4 * ldc + 16); }
+            if (n > 5) { c50 = Vector512.Load(c + 5 * ldc); c51 = Vector512.Load(c + 5 * ldc + 16); }
+            if (n > 6) { c60 = Vector512.Load(c + 6 * ldc); c61 = Vector512.Load(c + 6 * ldc + 16); }
+            if (n > 7) { c70 = Vector512.Load(c + 7 * ldc); c71 = Vector512.Load(c + 7 * ldc + 16); }
+        }
+        for (int k = 0; k < depth; k++)
+        {
+            var b0 = Vector512.Load(b); var b1 = Vector512.Load(b + 16);
+            float* ak = a;
+            var s = Vector512.Create(ak[0]); c00 = Avx512F.FusedMultiplyAdd(s, b0, c00); c01 = Avx512F.FusedMultiplyAdd(s, b1, c01);
+            if (n > 1) { s = Vector512.Create(ak[aRow]); c10 = Avx512F.FusedMultiplyAdd(s, b0, c10); c11 = Avx512F.FusedMultiplyAdd(s, b1, c11); }
+            if (n > 2) { s = Vector512.Create(ak[2 * aRow]); c20 = Avx512F.FusedMultiplyAdd(s, b0, c20); c21 = Avx512F.FusedMultiplyAdd(s, b1, c21); }
+            if (n > 3) { s = Vector512.Create(ak[3 * aRow]); c30 = Avx512F.FusedMultiplyAdd(s, b0, c30); c31 = Avx512F.FusedMultiplyAdd(s, b1, c31); }
+            if (n > 4) { s = Vector512.Create(ak[4 * aRow]); c40 = Avx512F.FusedMultiplyAdd(s, b0, c40); c41 = Avx512F.FusedMultiplyAdd(s, b1, c41); }
+            if (n > 5) { s = Vector512.Create(ak[5 * aRow]); c50 = Avx512F.FusedMultiplyAdd(s, b0, c50); c51 = Avx512F.FusedMultiplyAdd(s, b1, c51); }
+            if (n > 6) { s = Vector512.Create(ak[6 * aRow]); c60 = Avx512F.FusedMultiplyAdd(s, b0, c60); c61 = Avx512F.FusedMultiplyAdd(s, b1, c61); }
+            if (n > 7) { s = Vector512.Create(ak[7 * aRow]); c70 = Avx512F.FusedMultiplyAdd(s, b0, c70); c71 = Avx512F.FusedMultiplyAdd(s, b1, c71); }
+            a += aK;
+            b += ldb;
+        }
+        c00.Store(c); c01.Store(c + 16);
+        if (n > 1) { c10.Store(c + ldc); c11.Store(c + ldc + 16); }
+        if (n > 2) { c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 16); }
+        if (n > 3) { c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + 16); }
+        if (n > 4) { c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + 16); }
+        if (n > 5) { c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + 16); }
+        if (n > 6) { c60.Store(c + 6 * ldc); c61.Store(c + 6 * ldc + 16); }
+        if (n > 7) { c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + 16); }
+    }
+}

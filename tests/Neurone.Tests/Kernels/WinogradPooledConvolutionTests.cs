@@ -1,0 +1,177 @@
+using Neurone.Kernels;
+
+namespace Neurone.Tests.Kernels;
+
+/// <summary>
+/// The fused convolution + ReLU + 2×2 max pooling of 3×3 layers with channels in multiples of 32, which
+/// <see cref="Convolution.ForwardReluMaxPool"/> runs by Winograd's F(2×2, 3×3) on a CPU with AVX-512: the same
+/// values as the definition up to rounding, the same winners, and the gradients of the unfused path.
+/// </summary>
+[Collection(ThreadSettingCollection.Name)]
+public class WinogradPooledConvolutionTests
+{
+    public static TheoryData<int, int, int, int, int, int> Layers() => new()
+    {
+        // h, w, pad, in channels, out channels, batch
+        { 13, 13, 0, 32, 64, 5 },  // LeNet's second layer: 11×11 pooled to 5×5 (the last row and column unread)
+        { 15, 15, 0, 64, 32, 4 },  // the CIFAR net's fourth layer, fewer outputs: 13×13 pooled to 6×6
+        { 10, 9, 1, 32, 32, 4 },   // padded, not square, an odd width
+        { 13, 13, 0, 32, 64, 1 },  // one image: too few for the transform, the GEMM path
+    };
+
+    static (WindowGeometry Conv, WindowGeometry Pool) Geometry(int h, int w, int pad)
+    {
+        var g = WindowGeometry.Create("conv", h, w, 3, 3, 1, 1, pad, pad, 1, 1);
+        return (g, WindowGeometry.Create("pool", g.OutHeight, g.OutWidth, 2, 2, 2, 2, 0, 0, 1, 1));
+    }
+
+    /// <summary>The definition's pooled output, its winners' indices in the cropped plane, and each window's margin over its runner-up.</summary>
+    static (float[] Pooled, int[] Winners, float[] Margin) Reference(in WindowGeometry g, in WindowGeometry pool, int batch, int c, int o,
+        float[] x, float[] w, float[] b)
+    {
+        var y = ConvolutionKernelTests.Naive(g, batch, c, o, x, w, b);
+        int ph = pool.OutHeight, pw = pool.OutWidth, width = 2 * pw;
+        var pooled = new float[batch * o * ph * pw];
+        var winners = new int[pooled.Length];
+        var margin = new float[pooled.Length];
+        for (int plane = 0; plane < batch * o; plane++)
+            for (int py = 0; py < ph; py++)
+                for (int px = 0; px < pw; px++)
+                {
+                    float best = float.NegativeInfinity, second = float.NegativeInfinity;
+                    int at = 0;
+                    for (int i = 0; i < 2; i++)
+                        for (int j = 0; j < 2; j++)
+                        {
+                            float v = y[plane * g.OutPlane + (2 * py + i) * g.OutWidth + 2 * px + j];
+                            if (v > best) { second = best; best = v; at = (2 * py + i) * width + 2 * px + j; }
+                            else second = MathF.Max(second, v);
+                        }
+                    int k = (plane * ph + py) * pw + px;
+                    pooled[k] = MathF.Max(best, 0f);
+                    winners[k] = at;
+                    margin[k] = best - second;
+                }
+        return (pooled, winners, margin);
+    }
+
+    [Theory]
+    [MemberData(nameof(Layers))]
+    public void ForwardEqualsTheDefinitionUpToRounding(int h, int w, int pad, int c, int o, int batch)
+    {
+        var (g, pool) = Geometry(h, w, pad);
+        var crop = g with { OutHeight = 2 * pool.OutHeight, OutWidth = 2 * pool.OutWidth };
+        var cropPool = pool with { Height = crop.OutHeight, Width = crop.OutWidth };
+        Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || WinogradPooledConvolution.Applies(crop, cropPool, c, o));
+        var x = ConvolutionKernelTests.Random(batch * c * g.InPlane, 1);
+        var wt = ConvolutionKernelTests.Random(o * c * 9, 2);
+        var b = ConvolutionKernelTests.Random(o, 3);
+        var (expected, winners, margin) = Reference(g, pool, batch, c, o, x, wt, b);
+        var got = new float[expected.Length];
+        var gotIdx = new int[expected.Length];
+        Convolution.ForwardReluMaxPool(g, pool, batch, c, o, x, wt, b, got, gotIdx);
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported && batch >= WinogradPooledConvolution.MinImages)
+            AssertFirstImageCameFromTheKernel(crop, c, o, x, wt, b, got, gotIdx);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - got[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"output {i}: expected {expected[i]}, got {got[i]}");
+            // A window whose two best differ by less than the rounding may pick either.
+            if (margin[i] > 1e-3f) Assert.True(winners[i] == gotIdx[i], $"winner {i}: expected {winners[i]}, got {gotIdx[i]}");
+        }
+    }
+
+    /// <summary>The kernel called directly on image 0 gives the call's bits: the batch went the Winograd way.</summary>
+    static unsafe void AssertFirstImageCameFromTheKernel(in WindowGeometry crop, int c, int o, float[] x, float[] wt, float[] b, float[] got, int[] gotIdx)
+    {
+        int pooledImage = o * crop.OutPlane / 4;
+        var u = new float[WinogradPooledConvolution.TransformedSize(c, o)];
+        var one = new float[pooledImage];
+        var oneIdx = new int[pooledImage];
+        fixed (float* px = x, pw = wt, pb = b, pu = u, py = one)
+        fixed (int* pi = oneIdx)
+        {
+            WinogradPooledConvolution.TransformWeights(pw, c, o, pu, byOutput: false);
+            WinogradPooledConvolution.Forward(crop, c, o, px, pu, pb, py, pi);
+        }
+        Assert.Equal(one.Select(BitConverter.SingleToInt32Bits), got.Take(pooledImage).Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(oneIdx, gotIdx.Take(pooledImage));
+    }
+
+    [Theory]
+    [MemberData(nameof(Layers))]
+    public void BackwardEqualsTheUnfusedConvolutionsBackward(int h, int w, int pad, int c, int o, int batch)
+    {
+        var (g, pool) = Geometry(h, w, pad);
+        var x = ConvolutionKernelTests.Random(batch * c * g.InPlane, 4);
+        var wt = ConvolutionKernelTests.Random(o * c * 9, 5);
+        var b = ConvolutionKernelTests.Random(o, 6);
+        var pooled = new float[batch * o * pool.OutPlane];
+        var idx = new int[pooled.Length];
+        Convolution.ForwardReluMaxPool(g, pool, batch, c, o, x, wt, b, pooled, idx);
+        var gp = ConvolutionKernelTests.Random(pooled.Length, 7);
+        var gx = new float[x.Length]; var gw = new float[wt.Length]; var gb = new float[o];
+        Convolution.BackwardReluMaxPool(g, pool, batch, c, o, x, wt, pooled, idx, gp, gx, gw, 0f, gb, 0f);
+
+        // The convolution output's gradient by hand: each positive pooled value's gradient at its winner.
+        var gy = new float[batch * o * g.OutPlane];
+        int width = 2 * pool.OutWidth;
+        for (int plane = 0; plane < batch * o; plane++)
+            for (int k = 0; k < pool.OutPlane; k++)
+            {
+                int at = plane * pool.OutPlane + k;
+                if (pooled[at] > 0) gy[plane * g.OutPlane + idx[at] / width * g.OutWidth + idx[at] % width] = gp[at];
+            }
+        var ex = new float[x.Length]; var ew = new float[wt.Length]; var eb = new float[o];
+        Convolution.Backward(g, batch, c, o, x, wt, gy, ex, ew, 0f, eb, 0f);
+        AssertClose(ex, gx, "input gradient");
+        AssertClose(ew, gw, "weight gradient");
+        AssertClose(eb, gb, "bias gradient");
+    }
+
+    static void AssertClose(float[] expected, float[] got, string what)
+    {
+        float scale = expected.Max(MathF.Abs);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - got[i]) <= 1e-5f * (1 + scale), $"{what} {i}: expected {expected[i]}, got {got[i]}");
+    }
+
+    [Fact]
+    public void GradientsAreBitIdenticalForAnyThreadCount()
+    {
+        // More images than the weight gradient's chunks.
+        var (g, pool) = Geometry(13, 13, 0);
+        int batch = 11, c = 32, o = 64;
+        var x = ConvolutionKernelTests.Random(batch * c * g.InPlane, 8);
+        var wt = ConvolutionKernelTests.Random(o * c * 9, 9);
+        var b = ConvolutionKernelTests.Random(o, 10);
+        var gp = ConvolutionKernelTests.Random(batch * o * pool.OutPlane, 11);
+        ConvolutionKernelTests.AssertSameBitsForAnyThreadCount(() =>
+        {
+            var pooled = new float[gp.Length];
+            var idx = new int[gp.Length];
+            Convolution.ForwardReluMaxPool(g, pool, batch, c, o, x, wt, b, pooled, idx);
+            var gx = new float[x.Length]; var gw = new float[wt.Length]; var gb = new float[o];
+            Convolution.BackwardReluMaxPool(g, pool, batch, c, o, x, wt, pooled, idx, gp, gx, gw, 0f, gb, 0f);
+            return [pooled, idx, gx, gw, gb];
+        });
+    }
+
+    [Fact]
+    public void BackwardAddsOntoTheWeightAndBiasGradientsWithBetaOne()
+    {
+        var (g, pool) = Geometry(13, 13, 0);
+        int batch = 4, c = 32, o = 32;
+        var x = ConvolutionKernelTests.Random(batch * c * g.InPlane, 12);
+        var wt = ConvolutionKernelTests.Random(o * c * 9, 13);
+        var pooled = new float[batch * o * pool.OutPlane];
+        var idx = new int[pooled.Length];
+        Convolution.ForwardReluMaxPool(g, pool, batch, c, o, x, wt, [], pooled, idx);
+        var gp = ConvolutionKernelTests.Random(pooled.Length, 14);
+        var gw = new float[wt.Length]; var gb = new float[o];
+        Convolution.BackwardReluMaxPool(g, pool, batch, c, o, x, wt, pooled, idx, gp, [], gw, 0f, gb, 0f);
+        var twice = gw.ToArray(); var twiceB = gb.ToArray();
+        Convolution.BackwardReluMaxPool(g, pool, batch, c, o, x, wt, pooled, idx, gp, [], twice, 1f, twiceB, 1f);
+        for (int i = 0; i < gw.Length; i++) Assert.Equal(2 * gw[i], twice[i], 1e-5f);
+        for (int i = 0; i < gb.Length; i++) Assert.Equal(2 * gb[i], twiceB[i], 1e-5f);
+    }
+}
