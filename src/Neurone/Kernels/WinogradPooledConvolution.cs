@@ -71,13 +71,10 @@ internal static unsafe class WinogradPooledConvolution
         for (int a = 0; a < outer; a++)
             for (int b0 = 0; b0 < inner; b0 += 16)
             {
-                // 16 filters along the plane's rows, their 9 taps gathered so that each tap is one vector.
-                for (int l = 0; l < 16; l++)
-                {
-                    int o = byOutput ? a : b0 + l, c = byOutput ? b0 + l : a;
-                    float* g = w + ((nint)o * channels + c) * 9;
-                    for (int k = 0; k < 9; k++) taps[k * 16 + l] = g[k];
-                }
+                // 16 filters along the plane's rows (consecutive in the weight by output, 9·C apart by channel), their
+                // 9 taps transposed so that each tap is one vector.
+                int o0 = byOutput ? a : b0, c0 = byOutput ? b0 : a;
+                Transpose16.Matrix(w + ((nint)o0 * channels + c0) * 9, byOutput ? 9 : 9 * channels, 16, 9, taps, 16);
                 // G·g: rows g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2 of each column.
                 for (int j = 0; j < 3; j++)
                 {
@@ -137,11 +134,8 @@ internal static unsafe class WinogradPooledConvolution
                     ((d1 - d2) * half).Store(taps + (3 * i + 1) * 16);
                     (sum + d3).Store(taps + (3 * i + 2) * 16);
                 }
-                for (int l = 0; l < 16; l++)
-                {
-                    float* g = gw + ((nint)(o0 + l) * channels + c) * 9;
-                    for (int k = 0; k < 9; k++) g[k] = taps[k * 16 + l];
-                }
+                // Back to 16 filters 9·C apart.
+                Transpose16.Matrix(taps, 16, 9, 16, gw + ((nint)o0 * channels + c) * 9, 9 * channels);
             }
     }
 
