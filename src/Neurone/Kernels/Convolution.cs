@@ -210,8 +210,9 @@ public static unsafe class Convolution
         int* poolIdx;
         float betaW, betaB;
         float[] partialW = [], partialB = [];
-        /// <summary>The Winograd path's transformed weights, and each gradient chunk's transformed weight gradient.</summary>
+        /// <summary>The Winograd path's transformed weights for this call, and each gradient chunk's transformed weight gradient.</summary>
         float[] transformed = [], partialU = [];
+        readonly TransformedWeightsCache byChannel = new(byOutput: false), byOutput = new(byOutput: true);
 
         public void SetForward(in WindowGeometry geometry, int n, int c, int o, float* input, float* weight, float* bias, float* output, bool applyRelu)
         {
@@ -239,9 +240,7 @@ public static unsafe class Convolution
         public void SetPool(in WindowGeometry geometry, int* indices)
         {
             pooling = true; pool = geometry; poolIdx = indices;
-            // Whole images per thread, and enough of them to pay for transforming the weights.
-            winograd = WinogradPooledConvolution.Applies(g, pool, channels, outChannels)
-                && batch >= Math.Max(Parallelism.Threads, WinogradPooledConvolution.MinImages);
+            winograd = WinogradPooledConvolution.Applies(g, pool, channels, outChannels);
         }
 
         void Set(in WindowGeometry geometry, int n, int c, int o)
@@ -251,16 +250,16 @@ public static unsafe class Convolution
         }
 
         /// <summary>
-        /// The Winograd path's weights, transformed once per call on the calling thread (by channel for the forward,
-        /// by output for the input gradient), and room for the chunks' transformed weight gradients.
+        /// The Winograd path's transformed weights, once per call on the calling thread (by channel for the forward,
+        /// by output for the input gradient; remembered while the weights stay the same), and room for the chunks'
+        /// transformed weight gradients.
         /// </summary>
         void PrepareWinograd()
         {
             int size = WinogradPooledConvolution.TransformedSize(channels, outChannels);
             if (backward && gw != null && partialU.Length < parts * size) partialU = GC.AllocateUninitializedArray<float>(parts * size, pinned: true);
             if (backward && gx == null) return;
-            if (transformed.Length < size) transformed = GC.AllocateUninitializedArray<float>(size, pinned: true);
-            fixed (float* u = transformed) WinogradPooledConvolution.TransformWeights(w, channels, outChannels, u, byOutput: backward);
+            transformed = (backward ? byOutput : byChannel).Get(w, channels, outChannels);
         }
 
         public void Run()
@@ -268,18 +267,19 @@ public static unsafe class Convolution
             try
             {
                 if (batch == 0) { FinishGradients(); return; }
-                if (winograd) PrepareWinograd();
                 // Fewer images than threads, with enough work per image for a second thread to pay.
                 long work = (long)outChannels * rows * g.OutPlane;
                 bool fewImages = parts < Parallelism.Threads, fewLargeImages = fewImages && work >= Gemm.ParallelWork;
                 channelParts = 1;
                 gemmThreads = 1;
-                if (fewImages && work >= ChannelSplitWork && !backward && outChannels >= 2 * ChannelsPerPart)
+                bool splitChannels = fewImages && work >= ChannelSplitWork && !backward && outChannels >= 2 * ChannelUnit;
+                if (winograd) PrepareWinograd();
+                if (splitChannels)
                 {
                     // Fewer images than threads, forward: the output channels are split instead. Each part lowers
                     // the images itself (cheap) rather than reading columns another core just wrote (at LeNet's
                     // batch 1 that transfer cost as much as half the product), and pools its own channels.
-                    channelParts = Math.Min(Parallelism.Threads, outChannels / ChannelsPerPart);
+                    channelParts = Math.Min(Parallelism.Threads, outChannels / ChannelUnit);
                     WorkerPool.Run(this, channelParts);
                 }
                 else if (fewLargeImages)
@@ -294,6 +294,7 @@ public static unsafe class Convolution
             finally
             {
                 x = w = b = y = gy = gx = gw = gb = reluOut = null;
+                transformed = [];
                 poolIdx = null;
             }
         }
@@ -303,9 +304,9 @@ public static unsafe class Convolution
             if (channelParts > 1)
             {
                 // Whole groups of channels per part, as even as they come.
-                int tiles = (outChannels + ChannelsPerPart - 1) / ChannelsPerPart;
-                int o0 = Math.Min(outChannels, part * tiles / channelParts * ChannelsPerPart);
-                int o1 = Math.Min(outChannels, (part + 1) * tiles / channelParts * ChannelsPerPart);
+                int unit = ChannelUnit, tiles = (outChannels + unit - 1) / unit;
+                int o0 = Math.Min(outChannels, part * tiles / channelParts * unit);
+                int o1 = Math.Min(outChannels, (part + 1) * tiles / channelParts * unit);
                 ForwardImages(0, batch, o0, o1);
                 return;
             }
@@ -313,6 +314,9 @@ public static unsafe class Convolution
             if (backward) BackwardImages(part, first, last);
             else ForwardImages(first, last, 0, outChannels);
         }
+
+        /// <summary>Output channels a forward split by channel gives each part in multiples of: a kernel's block.</summary>
+        int ChannelUnit => winograd ? WinogradPooledConvolution.ChannelBlock : ChannelsPerPart;
 
         static float* Scratch(ref float[]? buffer, int size)
         {
@@ -355,7 +359,7 @@ public static unsafe class Convolution
                     for (int n = first; n < last; n++)
                     {
                         if (n + 1 < last) WinogradPooledConvolution.Prefetch(x + (nint)(n + 1) * inImage, inImage);
-                        WinogradPooledConvolution.Forward(g, channels, outChannels, x + (nint)n * inImage, u, b,
+                        WinogradPooledConvolution.Forward(g, channels, outChannels, x + (nint)n * inImage, u, b, o0, o1,
                             y + (nint)n * pooledImage, poolIdx + (nint)n * pooledImage);
                     }
                 return;

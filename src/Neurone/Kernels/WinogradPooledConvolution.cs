@@ -30,11 +30,8 @@ internal static unsafe class WinogradPooledConvolution
     /// <summary>Channels per product block: two vectors.</summary>
     const int Width = 32;
 
-    /// <summary>
-    /// Fewest images per call worth transforming the weights for: the transform costs about one image's worth of
-    /// work (LeNet at batch 1: 64 µs this way, 46 µs by the GEMM path).
-    /// </summary>
-    public const int MinImages = 4;
+    /// <summary>Channel counts, and a forward's range of output channels, come in multiples of this.</summary>
+    public const int ChannelBlock = Width;
 
     /// <summary>The most rows (tiles, or input channels) one product block takes: 8 × 2 vectors of accumulators.</summary>
     const int MaxRows = 8;
@@ -73,8 +70,8 @@ internal static unsafe class WinogradPooledConvolution
             {
                 // 16 filters along the plane's rows (consecutive in the weight by output, 9·C apart by channel), their
                 // 9 taps transposed so that each tap is one vector.
-                int o0 = byOutput ? a : b0, c0 = byOutput ? b0 : a;
-                Transpose16.Matrix(w + ((nint)o0 * channels + c0) * 9, byOutput ? 9 : 9 * channels, 16, 9, taps, 16);
+                int o = byOutput ? a : b0, c = byOutput ? b0 : a;
+                Transpose16.Matrix(w + ((nint)o * channels + c) * 9, byOutput ? 9 : 9 * channels, 16, 9, taps, 16);
                 // G·g: rows g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2 of each column.
                 for (int j = 0; j < 3; j++)
                 {
@@ -140,12 +137,12 @@ internal static unsafe class WinogradPooledConvolution
     }
 
     /// <summary>
-    /// One image: the pooled, ReLU'd output into the O×PH×PW <paramref name="pooled"/>, and the winners' indices
-    /// into <paramref name="indices"/>.
+    /// One image: the pooled, ReLU'd output channels [<paramref name="o0"/>, <paramref name="o1"/>) (multiples of
+    /// 32) into the O×PH×PW <paramref name="pooled"/>, and the winners' indices into <paramref name="indices"/>.
     /// <paramref name="u"/> is <see cref="TransformWeights"/> by channel.
     /// </summary>
     public static void Forward(in WindowGeometry conv, int channels, int outChannels, float* x, float* u, float* bias,
-        float* pooled, int* indices)
+        int o0, int o1, float* pooled, int* indices)
     {
         var tiles = new Tiles(conv);
         int count = tiles.Count;
@@ -160,16 +157,16 @@ internal static unsafe class WinogradPooledConvolution
             for (int k = 0; k < tileBlocks; k++)
             {
                 var (t0, rows) = Block(count, tileBlocks, k);
-                for (int o = 0; o < outChannels; o += Width)
+                for (int o = o0; o < o1; o += Width)
                     Product(rows, v + ((nint)xi * count + t0) * channels, channels, 1, u + (nint)xi * channels * outChannels + o, outChannels,
                         m + ((nint)xi * count + t0) * outChannels + o, outChannels, channels, accumulate: false);
             }
         float* best = results;
         int* at = (int*)(results + count * outChannels);
-        TransformOutput(tiles, outChannels, m, bias, best, at);
+        TransformOutput(tiles, outChannels, o0, o1, m, bias, best, at);
         // [tile][channel] → the O×PH×PW output.
-        Transpose16.Matrix(best, outChannels, count, outChannels, pooled, count);
-        Transpose16.Matrix((float*)at, outChannels, count, outChannels, (float*)indices, count);
+        Transpose16.Matrix(best + o0, outChannels, count, o1 - o0, pooled + (nint)o0 * count, count);
+        Transpose16.Matrix((float*)at + o0, outChannels, count, o1 - o0, (float*)indices + (nint)o0 * count, count);
     }
 
     /// <summary>
@@ -331,10 +328,10 @@ internal static unsafe class WinogradPooledConvolution
     }
 
     /// <summary>
-    /// Y = Aᵀ·M·A per tile and channel, plus the bias, then the tile's maximum (the first maximum wins,
+    /// Y = Aᵀ·M·A per tile for channels [o0, o1), plus the bias, then the tile's maximum (the first maximum wins,
     /// NaN wins, as <see cref="MaxPool"/>) cut at zero, and its index in the cropped plane: [tile][channel].
     /// </summary>
-    static void TransformOutput(in Tiles tiles, int outChannels, float* m, float* bias, float* best, int* at)
+    static void TransformOutput(in Tiles tiles, int outChannels, int o0, int o1, float* m, float* bias, float* best, int* at)
     {
         int count = tiles.Count, width = 2 * tiles.Columns;
         nint plane = (nint)count * outChannels;
@@ -345,7 +342,7 @@ internal static unsafe class WinogradPooledConvolution
             {
                 int t = ty * tiles.Columns + tx;
                 var corner = Vector512.Create(2 * ty * width + 2 * tx);
-                for (int o = 0; o < outChannels; o += 16)
+                for (int o = o0; o < o1; o += 16)
                 {
                     float* p = m + (nint)t * outChannels + o;
                     // Aᵀ down each column: m0 + m1 + m2, m1 − m2 − m3.

@@ -16,7 +16,7 @@ public class WinogradPooledConvolutionTests
         { 13, 13, 0, 32, 64, 5 },  // LeNet's second layer: 11×11 pooled to 5×5 (the last row and column unread)
         { 15, 15, 0, 64, 32, 4 },  // the CIFAR net's fourth layer, fewer outputs: 13×13 pooled to 6×6
         { 10, 9, 1, 32, 32, 4 },   // padded, not square, an odd width
-        { 13, 13, 0, 32, 64, 1 },  // one image: too few for the transform, the GEMM path
+        { 13, 13, 0, 32, 64, 1 },  // one image: the forward splits its output channels between the threads
     };
 
     static (WindowGeometry Conv, WindowGeometry Pool) Geometry(int h, int w, int pad)
@@ -70,7 +70,7 @@ public class WinogradPooledConvolutionTests
         var got = new float[expected.Length];
         var gotIdx = new int[expected.Length];
         Convolution.ForwardReluMaxPool(g, pool, batch, c, o, x, wt, b, got, gotIdx);
-        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported && batch >= WinogradPooledConvolution.MinImages)
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             AssertFirstImageCameFromTheKernel(crop, c, o, x, wt, b, got, gotIdx);
         for (int i = 0; i < expected.Length; i++)
         {
@@ -91,7 +91,7 @@ public class WinogradPooledConvolutionTests
         fixed (int* pi = oneIdx)
         {
             WinogradPooledConvolution.TransformWeights(pw, c, o, pu, byOutput: false);
-            WinogradPooledConvolution.Forward(crop, c, o, px, pu, pb, py, pi);
+            WinogradPooledConvolution.Forward(crop, c, o, px, pu, pb, 0, o, py, pi);
         }
         Assert.Equal(one.Select(BitConverter.SingleToInt32Bits), got.Take(pooledImage).Select(BitConverter.SingleToInt32Bits));
         Assert.Equal(oneIdx, gotIdx.Take(pooledImage));
@@ -135,12 +135,13 @@ public class WinogradPooledConvolutionTests
             Assert.True(Math.Abs(expected[i] - got[i]) <= 1e-5f * (1 + scale), $"{what} {i}: expected {expected[i]}, got {got[i]}");
     }
 
-    [Fact]
-    public void GradientsAreBitIdenticalForAnyThreadCount()
+    [Theory]
+    [InlineData(1)]   // the forward split by output channel
+    [InlineData(11)]  // more images than the weight gradient's chunks
+    public void ResultsAreBitIdenticalForAnyThreadCount(int batch)
     {
-        // More images than the weight gradient's chunks.
         var (g, pool) = Geometry(13, 13, 0);
-        int batch = 11, c = 32, o = 64;
+        int c = 32, o = 64;
         var x = ConvolutionKernelTests.Random(batch * c * g.InPlane, 8);
         var wt = ConvolutionKernelTests.Random(o * c * 9, 9);
         var b = ConvolutionKernelTests.Random(o, 10);
@@ -154,6 +155,42 @@ public class WinogradPooledConvolutionTests
             Convolution.BackwardReluMaxPool(g, pool, batch, c, o, x, wt, pooled, idx, gp, gx, gw, 0f, gb, 0f);
             return [pooled, idx, gx, gw, gb];
         });
+    }
+
+    [Fact]
+    public void WeightsChangedInPlaceBetweenCallsAreTransformedAgain()
+    {
+        // The transformed weights are remembered while the weights stay the same bit for bit: changing the last
+        // float of the same array, or the first in the backward, must reach the result, and two layers may alternate.
+        var (g, pool) = Geometry(13, 13, 0);
+        int batch = 2, c = 32, o = 64;
+        var x = ConvolutionKernelTests.Random(batch * c * g.InPlane, 15);
+        var w = ConvolutionKernelTests.Random(o * c * 9, 16);
+        var other = ConvolutionKernelTests.Random(o * c * 9, 17);
+        float[] Run(float[] weights)
+        {
+            var pooled = new float[batch * o * pool.OutPlane];
+            Convolution.ForwardReluMaxPool(g, pool, batch, c, o, x, weights, [], pooled, new int[pooled.Length]);
+            return pooled;
+        }
+        var first = Run(w);
+        var fromOther = Run(other);
+        Assert.Equal(first, Run(w));
+        Assert.Equal(fromOther, Run(other));
+        w[^1] += 5f;
+        var changed = Run(w);
+        Assert.NotEqual(first, changed);
+        Assert.Equal(changed, Run(w.ToArray()));
+        var backward = new float[x.Length];
+        var pooledOut = Run(w);
+        var idx = new int[pooledOut.Length];
+        Convolution.ForwardReluMaxPool(g, pool, batch, c, o, x, w, [], pooledOut, idx);
+        var gp = ConvolutionKernelTests.Random(pooledOut.Length, 18);
+        Convolution.BackwardReluMaxPool(g, pool, batch, c, o, x, w, pooledOut, idx, gp, backward, [], 0f, [], 0f);
+        w[0] = -w[0];
+        var flipped = new float[x.Length];
+        Convolution.BackwardReluMaxPool(g, pool, batch, c, o, x, w, pooledOut, idx, gp, flipped, [], 0f, [], 0f);
+        Assert.NotEqual(backward, flipped);
     }
 
     [Fact]

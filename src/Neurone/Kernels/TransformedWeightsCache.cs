@@ -1,0 +1,60 @@
+using System.Runtime.InteropServices;
+
+namespace Neurone.Kernels;
+
+/// <summary>
+/// The Winograd-domain weights (<see cref="WinogradPooledConvolution.TransformWeights"/>) of the last few layers a
+/// thread ran, each kept with a copy of the weights it came from. A call whose weights equal a copy bit for bit
+/// reuses that transform: inference and evaluation, where the weights stay put, skip the transform (at LeNet's
+/// batch 1 it cost as much as the convolution), and a training step, whose weights changed, finds out at the first
+/// differing float. Comparing the bits rather than trusting a pointer or a counter keeps it right whoever changed
+/// the weights and how.
+/// </summary>
+internal sealed unsafe class TransformedWeightsCache
+{
+    /// <summary>Layers remembered: the CIFAR net has two Winograd layers, so more than one.</summary>
+    const int Capacity = 4;
+
+    sealed class Entry
+    {
+        public float[] Source = [], Transformed = [];
+        public int Channels, OutChannels;
+        public long LastUse;
+    }
+
+    readonly Entry[] entries = Enumerable.Range(0, Capacity).Select(_ => new Entry()).ToArray();
+    readonly bool byOutput;
+    long clock;
+
+    /// <param name="byOutput">Which layout this cache holds (see <see cref="WinogradPooledConvolution.TransformWeights"/>).</param>
+    public TransformedWeightsCache(bool byOutput) => this.byOutput = byOutput;
+
+    /// <summary>
+    /// The transform of the O×C×3×3 weight <paramref name="w"/>: a remembered one when the weights are unchanged,
+    /// otherwise computed here into the least recently used entry. Valid until the next call.
+    /// </summary>
+    public float[] Get(float* w, int channels, int outChannels)
+    {
+        int size = outChannels * channels * 9;
+        var weights = new ReadOnlySpan<int>(w, size);
+        clock++;
+        Entry oldest = entries[0];
+        foreach (var e in entries)
+        {
+            if (e.Channels == channels && e.OutChannels == outChannels && weights.SequenceEqual(MemoryMarshal.Cast<float, int>(e.Source.AsSpan())))
+            {
+                e.LastUse = clock;
+                return e.Transformed;
+            }
+            if (e.LastUse < oldest.LastUse) oldest = e;
+        }
+        if (oldest.Source.Length != size) oldest.Source = new float[size];
+        int transformedSize = WinogradPooledConvolution.TransformedSize(channels, outChannels);
+        if (oldest.Transformed.Length != transformedSize) oldest.Transformed = new float[transformedSize];
+        new ReadOnlySpan<float>(w, size).CopyTo(oldest.Source);
+        (oldest.Channels, oldest.OutChannels, oldest.LastUse) = (channels, outChannels, clock);
+        fixed (float* u = oldest.Transformed)
+            WinogradPooledConvolution.TransformWeights(w, channels, outChannels, u, byOutput);
+        return oldest.Transformed;
+    }
+}
