@@ -263,6 +263,13 @@ internal static unsafe class WinogradPooledConvolution
         public int Count => Rows * Columns;
 
         public int PaddedSize(int channels) => PaddedHeight * PaddedWidth * channels;
+
+        /// <summary>Where tile <paramref name="t"/>'s 4×4 input window starts in the padded buffer.</summary>
+        public nint Corner(int t, int channels)
+        {
+            int ty = t / Columns, tx = t - ty * Columns;
+            return ((nint)2 * ty * PaddedWidth + 2 * tx) * channels;
+        }
     }
 
     /// <summary>The C×H×W image into the padded H'×W'×C buffer at (padH, padW), zeros around it.</summary>
@@ -288,27 +295,25 @@ internal static unsafe class WinogradPooledConvolution
     {
         int count = tiles.Count;
         nint row = (nint)tiles.PaddedWidth * channels, plane = (nint)count * channels;
-        for (int ty = 0; ty < tiles.Rows; ty++)
-            for (int tx = 0; tx < tiles.Columns; tx++)
+        for (int t = 0; t < count; t++)
+        {
+            float* corner = padded + tiles.Corner(t, channels);
+            for (int c = 0; c < channels; c += 16)
             {
-                int t = ty * tiles.Columns + tx;
-                float* corner = padded + 2 * ty * row + (nint)2 * tx * channels;
-                for (int c = 0; c < channels; c += 16)
-                {
-                    float* p = corner + c;
-                    // Bᵀ down each column: d0 − d2, d1 + d2, d2 − d1, d1 − d3.
-                    Column(p, row, out var e00, out var e10, out var e20, out var e30);
-                    Column(p + channels, row, out var e01, out var e11, out var e21, out var e31);
-                    Column(p + 2 * channels, row, out var e02, out var e12, out var e22, out var e32);
-                    Column(p + 3 * channels, row, out var e03, out var e13, out var e23, out var e33);
-                    // ·B along each row, the same combination.
-                    float* dst = v + (nint)t * channels + c;
-                    StoreRow(dst, plane, 0, e00, e01, e02, e03);
-                    StoreRow(dst, plane, 4, e10, e11, e12, e13);
-                    StoreRow(dst, plane, 8, e20, e21, e22, e23);
-                    StoreRow(dst, plane, 12, e30, e31, e32, e33);
-                }
+                float* p = corner + c;
+                // Bᵀ down each column: d0 − d2, d1 + d2, d2 − d1, d1 − d3.
+                Column(p, row, out var e00, out var e10, out var e20, out var e30);
+                Column(p + channels, row, out var e01, out var e11, out var e21, out var e31);
+                Column(p + 2 * channels, row, out var e02, out var e12, out var e22, out var e32);
+                Column(p + 3 * channels, row, out var e03, out var e13, out var e23, out var e33);
+                // ·B along each row, the same combination.
+                float* dst = v + (nint)t * channels + c;
+                StoreRow(dst, plane, 0, e00, e01, e02, e03);
+                StoreRow(dst, plane, 4, e10, e11, e12, e13);
+                StoreRow(dst, plane, 8, e20, e21, e22, e23);
+                StoreRow(dst, plane, 12, e30, e31, e32, e33);
             }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -432,26 +437,24 @@ internal static unsafe class WinogradPooledConvolution
     {
         int count = tiles.Count;
         nint row = (nint)tiles.PaddedWidth * channels, plane = (nint)count * channels;
-        for (int ty = 0; ty < tiles.Rows; ty++)
-            for (int tx = 0; tx < tiles.Columns; tx++)
+        for (int t = 0; t < count; t++)
+        {
+            float* corner = padded + tiles.Corner(t, channels);
+            for (int c = 0; c < channels; c += 16)
             {
-                int t = ty * tiles.Columns + tx;
-                float* corner = padded + 2 * ty * row + (nint)2 * tx * channels;
-                for (int c = 0; c < channels; c += 16)
-                {
-                    float* src = dv + (nint)t * channels + c;
-                    // B·Z per column b: z0, z1 − z2 + z3, z1 + z2 − z0, −z3.
-                    Unfold(src, plane, 0, out var h00, out var h10, out var h20, out var h30);
-                    Unfold(src, plane, 1, out var h01, out var h11, out var h21, out var h31);
-                    Unfold(src, plane, 2, out var h02, out var h12, out var h22, out var h32);
-                    Unfold(src, plane, 3, out var h03, out var h13, out var h23, out var h33);
-                    // ·Bᵀ along each row, the same combination, added in.
-                    AddRow(corner + c, channels, h00, h01, h02, h03);
-                    AddRow(corner + row + c, channels, h10, h11, h12, h13);
-                    AddRow(corner + 2 * row + c, channels, h20, h21, h22, h23);
-                    AddRow(corner + 3 * row + c, channels, h30, h31, h32, h33);
-                }
+                float* src = dv + (nint)t * channels + c;
+                // B·Z per column b: z0, z1 − z2 + z3, z1 + z2 − z0, −z3.
+                Unfold(src, plane, 0, out var h00, out var h10, out var h20, out var h30);
+                Unfold(src, plane, 1, out var h01, out var h11, out var h21, out var h31);
+                Unfold(src, plane, 2, out var h02, out var h12, out var h22, out var h32);
+                Unfold(src, plane, 3, out var h03, out var h13, out var h23, out var h33);
+                // ·Bᵀ along each row, the same combination, added in.
+                AddRow(corner + c, channels, h00, h01, h02, h03);
+                AddRow(corner + row + c, channels, h10, h11, h12, h13);
+                AddRow(corner + 2 * row + c, channels, h20, h21, h22, h23);
+                AddRow(corner + 3 * row + c, channels, h30, h31, h32, h33);
             }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
