@@ -12,7 +12,7 @@ namespace Neurone.Kernels;
 /// at LeNet sizes a GEMM is too small to split well, images are not, and a group of them fills the GEMM's
 /// tiles. First layers (few taps) skip the lowering (<see cref="DirectConvolution"/>); a 3×3 layer fused with ReLU
 /// and 2×2 max pooling, with channel counts in multiples of 32, runs Winograd's F(2×2, 3×3) instead
-/// (<see cref="WinogradPooledConvolution"/>). With fewer images than
+/// (<see cref="WinogradConvolution"/>). With fewer images than
 /// threads the forward splits the output channels between the threads instead, and the backward runs the
 /// images in turn with threaded GEMMs. A following ReLU, or ReLU and max pooling, can be fused: each group is
 /// finished in scratch and only the result written. The weight and bias gradients are sums over the batch:
@@ -242,13 +242,14 @@ public static unsafe class Convolution
         public void SetPool(in WindowGeometry geometry, int* indices)
         {
             pooling = true; pool = geometry; poolIdx = indices;
-            winograd = WinogradPooledConvolution.Applies(g, pool, channels, outChannels);
+            winograd = WinogradConvolution.AppliesPooled(g, pool, channels, outChannels);
         }
 
         void Set(in WindowGeometry geometry, int n, int c, int o)
         {
             g = geometry; batch = n; channels = c; outChannels = o; rows = c * geometry.KernelArea;
-            pooling = false; winograd = false; reluOut = null; poolIdx = null;
+            pooling = false; reluOut = null; poolIdx = null;
+            winograd = WinogradConvolution.Applies(geometry, c, o);
         }
 
         /// <summary>
@@ -258,7 +259,7 @@ public static unsafe class Convolution
         /// </summary>
         void PrepareWinograd()
         {
-            int size = WinogradPooledConvolution.TransformedSize(channels, outChannels);
+            int size = WinogradConvolution.TransformedSize(channels, outChannels);
             if (backward && gw != null && partialU.Length < parts * size) partialU = GC.AllocateUninitializedArray<float>(parts * size, pinned: true);
             if (backward && gx == null) return;
             transformed = (backward ? byOutput : byChannel).Get(w, channels, outChannels);
@@ -318,7 +319,7 @@ public static unsafe class Convolution
         }
 
         /// <summary>Output channels a forward split by channel gives each part in multiples of: a kernel's block.</summary>
-        int ChannelUnit => winograd ? WinogradPooledConvolution.ChannelBlock : ChannelsPerPart;
+        int ChannelUnit => winograd ? WinogradConvolution.ChannelBlock : ChannelsPerPart;
 
         static float* Scratch(ref float[]? buffer, int size)
         {
@@ -356,13 +357,15 @@ public static unsafe class Convolution
             bool pointwise = g.IsPointwise, direct = DirectConvolution.Applies(g, rows);
             if (winograd)
             {
-                // Tile by tile in the Winograd domain, convolved and pooled without a full-size output.
+                // Tile by tile in the Winograd domain; pooled without a full-size output.
                 fixed (float* u = transformed)
                     for (int n = first; n < last; n++)
                     {
-                        if (n + 1 < last) WinogradPooledConvolution.Prefetch(x + (nint)(n + 1) * inImage, inImage);
-                        WinogradPooledConvolution.Forward(g, channels, outChannels, x + (nint)n * inImage, u, b, o0, o1,
-                            y + (nint)n * pooledImage, poolIdx + (nint)n * pooledImage);
+                        if (n + 1 < last) WinogradConvolution.Prefetch(x + (nint)(n + 1) * inImage, inImage);
+                        if (pooling)
+                            WinogradConvolution.ForwardPooled(g, channels, outChannels, x + (nint)n * inImage, u, b, o0, o1,
+                                y + (nint)n * pooledImage, poolIdx + (nint)n * pooledImage);
+                        else WinogradConvolution.Forward(g, channels, outChannels, x + (nint)n * inImage, u, b, o0, o1, relu, y + (nint)n * outImage);
                     }
                 return;
             }
@@ -537,8 +540,8 @@ public static unsafe class Convolution
         /// </summary>
         void WinogradBackward(int chunk, int first, int last)
         {
-            int inImage = channels * g.InPlane, pooledImage = outChannels * pool.OutPlane;
-            int size = WinogradPooledConvolution.TransformedSize(channels, outChannels);
+            int inImage = channels * g.InPlane, outImage = outChannels * (pooling ? pool.OutPlane : g.OutPlane);
+            int size = WinogradConvolution.TransformedSize(channels, outChannels);
             fixed (float* ut = transformed, pu = partialU, pw = partialW, pb = partialB)
             {
                 float* myU = gw == null ? null : pu + (nint)chunk * size;
@@ -547,12 +550,14 @@ public static unsafe class Convolution
                 if (myB != null) new Span<float>(myB, outChannels).Clear();
                 for (int n = first; n < last; n++)
                 {
-                    nint at = (nint)n * pooledImage;
-                    if (n + 1 < last) WinogradPooledConvolution.Prefetch(x + (nint)(n + 1) * inImage, inImage);
-                    WinogradPooledConvolution.Backward(g, channels, outChannels, x + (nint)n * inImage, gx == null ? null : ut,
-                        reluOut + at, poolIdx + at, gy + at, gx == null ? null : gx + (nint)n * inImage, myU, myB);
+                    nint at = (nint)n * outImage;
+                    float* xn = x + (nint)n * inImage, gxn = gx == null ? null : gx + (nint)n * inImage, un = gx == null ? null : ut;
+                    if (n + 1 < last) WinogradConvolution.Prefetch(xn + inImage, inImage);
+                    if (pooling)
+                        WinogradConvolution.BackwardPooled(g, channels, outChannels, xn, un, reluOut + at, poolIdx + at, gy + at, gxn, myU, myB);
+                    else WinogradConvolution.Backward(g, channels, outChannels, xn, un, reluOut == null ? null : reluOut + at, gy + at, gxn, myU, myB);
                 }
-                if (myU != null) WinogradPooledConvolution.WeightGradient(myU, channels, outChannels, pw + (nint)chunk * outChannels * rows);
+                if (myU != null) WinogradConvolution.WeightGradient(myU, channels, outChannels, pw + (nint)chunk * outChannels * rows);
             }
         }
 

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Neurone.Kernels;
 
 /// <summary>
-/// The Winograd-domain weights (<see cref="WinogradPooledConvolution.TransformWeights"/>) of the last few layers a
+/// The Winograd-domain weights (<see cref="WinogradConvolution.TransformWeights"/>) of the last few layers a
 /// thread ran, each kept with a copy of the weights it came from. A call whose weights equal a copy bit for bit
 /// reuses that transform: inference and evaluation, where the weights stay put, skip the transform (at LeNet's
 /// batch 1 it cost as much as the convolution), and a training step, whose weights changed, finds out at the first
@@ -26,7 +26,7 @@ internal sealed unsafe class TransformedWeightsCache
     readonly bool byOutput;
     long clock;
 
-    /// <param name="byOutput">Which layout this cache holds (see <see cref="WinogradPooledConvolution.TransformWeights"/>).</param>
+    /// <param name="byOutput">Which layout this cache holds (see <see cref="WinogradConvolution.TransformWeights"/>).</param>
     public TransformedWeightsCache(bool byOutput) => this.byOutput = byOutput;
 
     /// <summary>
@@ -49,12 +49,12 @@ internal sealed unsafe class TransformedWeightsCache
             if (e.LastUse < oldest.LastUse) oldest = e;
         }
         if (oldest.Source.Length != size) oldest.Source = new float[size];
-        int transformedSize = WinogradPooledConvolution.TransformedSize(channels, outChannels);
+        int transformedSize = WinogradConvolution.TransformedSize(channels, outChannels);
         if (oldest.Transformed.Length != transformedSize) oldest.Transformed = new float[transformedSize];
         new ReadOnlySpan<float>(w, size).CopyTo(oldest.Source);
         (oldest.Channels, oldest.OutChannels, oldest.LastUse) = (channels, outChannels, clock);
         fixed (float* u = oldest.Transformed)
-            WinogradPooledConvolution.TransformWeights(w, channels, outChannels, u, byOutput);
+            WinogradConvolution.TransformWeights(w, channels, outChannels, u, byOutput);
         return oldest.Transformed;
     }
 }

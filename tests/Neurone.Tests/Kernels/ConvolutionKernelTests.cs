@@ -229,7 +229,7 @@ public class ConvolutionKernelTests
     }
 
     /// <summary>The weight and bias gradients by the definition, in double: Σ over images and outputs of gy·x.</summary>
-    static (double[] gw, double[] gb) NaiveWeightGradient(in WindowGeometry g, int batch, int channels, int outChannels, float[] x, float[] gy)
+    internal static (double[] gw, double[] gb) NaiveWeightGradient(in WindowGeometry g, int batch, int channels, int outChannels, float[] x, float[] gy)
     {
         int taps = channels * g.KernelArea;
         var gw = new double[outChannels * taps];

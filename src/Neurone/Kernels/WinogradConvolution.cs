@@ -22,7 +22,7 @@ namespace Neurone.Kernels;
 /// multiples of 32 and a pooling whose windows are exactly the tiles (2×2, stride 2, no padding, on the cropped
 /// plane); the indices are those <see cref="MaxPool"/> records, so the other path can read them.
 /// </remarks>
-internal static unsafe class WinogradPooledConvolution
+internal static unsafe class WinogradConvolution
 {
     /// <summary>Points of a transformed tile (4×4).</summary>
     const int Points = 16;
@@ -38,18 +38,22 @@ internal static unsafe class WinogradPooledConvolution
 
     [ThreadStatic] static float[]? inputScratch, transformedScratch, productScratch, gradientScratch, outputScratch;
 
-    /// <summary>
-    /// True when <paramref name="conv"/> (cropped to what the pooling reads) and <paramref name="pool"/> fit:
-    /// 3×3 kernel, stride and dilation 1, any padding; 2×2 windows at stride 2 covering the plane exactly.
-    /// </summary>
-    public static bool Applies(in WindowGeometry conv, in WindowGeometry pool, int channels, int outChannels) =>
+    /// <summary>True when this CPU and <paramref name="conv"/> fit: a 3×3 kernel, stride and dilation 1, any padding.</summary>
+    public static bool Applies(in WindowGeometry conv, int channels, int outChannels) =>
         Simd.Best == SimdLevel.Vector512
         && conv.KernelH == 3 && conv.KernelW == 3 && conv.StrideH == 1 && conv.StrideW == 1 && conv.DilationH == 1 && conv.DilationW == 1
+        && channels % Width == 0 && outChannels % Width == 0;
+
+    /// <summary>
+    /// True when <paramref name="conv"/> (cropped to what the pooling reads) fits and <paramref name="pool"/>'s windows
+    /// are the tiles: 2×2 at stride 2, no padding, covering the plane exactly.
+    /// </summary>
+    public static bool AppliesPooled(in WindowGeometry conv, in WindowGeometry pool, int channels, int outChannels) =>
+        Applies(conv, channels, outChannels)
         && pool.KernelH == 2 && pool.KernelW == 2 && pool.StrideH == 2 && pool.StrideW == 2 && pool.PadH == 0 && pool.PadW == 0
         && pool.DilationH == 1 && pool.DilationW == 1
         && pool.Height == conv.OutHeight && pool.Width == conv.OutWidth
-        && conv.OutHeight == 2 * pool.OutHeight && conv.OutWidth == 2 * pool.OutWidth
-        && channels % Width == 0 && outChannels % Width == 0;
+        && conv.OutHeight == 2 * pool.OutHeight && conv.OutWidth == 2 * pool.OutWidth;
 
     /// <summary>Floats of the transformed weights of <paramref name="channels"/> → <paramref name="outChannels"/>.</summary>
     public static int TransformedSize(int channels, int outChannels) => Points * channels * outChannels;
@@ -137,19 +141,54 @@ internal static unsafe class WinogradPooledConvolution
     }
 
     /// <summary>
-    /// One image: the pooled, ReLU'd output channels [<paramref name="o0"/>, <paramref name="o1"/>) (multiples of
-    /// 32) into the O×PH×PW <paramref name="pooled"/>, and the winners' indices into <paramref name="indices"/>.
-    /// <paramref name="u"/> is <see cref="TransformWeights"/> by channel.
+    /// One image: output channels [<paramref name="o0"/>, <paramref name="o1"/>) (multiples of 32) of the
+    /// convolution plus <paramref name="bias"/> (may be null), cut at zero with <paramref name="relu"/>, into the
+    /// O×OH×OW <paramref name="y"/>. <paramref name="u"/> is <see cref="TransformWeights"/> by channel.
     /// </summary>
     public static void Forward(in WindowGeometry conv, int channels, int outChannels, float* x, float* u, float* bias,
+        int o0, int o1, bool relu, float* y)
+    {
+        var tiles = new Tiles(conv);
+        float* m = Products(conv, tiles, channels, outChannels, x, u, o0, o1);
+        // Each tile's four outputs, channels last, on the whole tile grid (one row and column past an odd output).
+        float* results = Scratch(ref outputScratch, 4 * tiles.Count * outChannels);
+        TransformOutput(tiles, outChannels, o0, o1, m, bias, relu, results);
+        int width = 2 * tiles.Columns;
+        for (int oy = 0; oy < conv.OutHeight; oy++)
+            Transpose16.Matrix(results + (nint)oy * width * outChannels + o0, outChannels, conv.OutWidth, o1 - o0,
+                y + (nint)o0 * conv.OutPlane + oy * conv.OutWidth, conv.OutPlane);
+    }
+
+    /// <summary>
+    /// One image, pooled: the ReLU'd maxima of the tiles for output channels [<paramref name="o0"/>,
+    /// <paramref name="o1"/>) into the O×PH×PW <paramref name="pooled"/>, and the winners' indices into
+    /// <paramref name="indices"/>.
+    /// </summary>
+    public static void ForwardPooled(in WindowGeometry conv, int channels, int outChannels, float* x, float* u, float* bias,
         int o0, int o1, float* pooled, int* indices)
     {
         var tiles = new Tiles(conv);
         int count = tiles.Count;
+        float* m = Products(conv, tiles, channels, outChannels, x, u, o0, o1);
+        float* results = Scratch(ref outputScratch, 2 * count * outChannels);
+        float* best = results;
+        int* at = (int*)(results + count * outChannels);
+        TransformOutputPooled(tiles, outChannels, o0, o1, m, bias, best, at);
+        // [tile][channel] → the O×PH×PW output.
+        Transpose16.Matrix(best + o0, outChannels, count, o1 - o0, pooled + (nint)o0 * count, count);
+        Transpose16.Matrix((float*)at + o0, outChannels, count, o1 - o0, (float*)indices + (nint)o0 * count, count);
+    }
+
+    /// <summary>
+    /// The forward's products M[ξ] = V[ξ]·U[ξ] (16 planes of tiles × O, channels [o0, o1) filled) of one image:
+    /// copied channels last, its tiles transformed, multiplied.
+    /// </summary>
+    static float* Products(in WindowGeometry conv, in Tiles tiles, int channels, int outChannels, float* x, float* u, int o0, int o1)
+    {
+        int count = tiles.Count;
         float* xp = Scratch(ref inputScratch, tiles.PaddedSize(channels));
         float* v = Scratch(ref transformedScratch, Points * count * channels);
         float* m = Scratch(ref productScratch, Points * count * outChannels);
-        float* results = Scratch(ref outputScratch, 2 * count * outChannels);
         ToChannelsLast(conv, tiles, channels, x, xp);
         TransformInput(tiles, channels, xp, v);
         int tileBlocks = Blocks(count);
@@ -161,52 +200,92 @@ internal static unsafe class WinogradPooledConvolution
                     Product(rows, v + ((nint)xi * count + t0) * channels, channels, 1, u + (nint)xi * channels * outChannels + o, outChannels,
                         m + ((nint)xi * count + t0) * outChannels + o, outChannels, channels, accumulate: false);
             }
-        float* best = results;
-        int* at = (int*)(results + count * outChannels);
-        TransformOutput(tiles, outChannels, o0, o1, m, bias, best, at);
-        // [tile][channel] → the O×PH×PW output.
-        Transpose16.Matrix(best + o0, outChannels, count, o1 - o0, pooled + (nint)o0 * count, count);
-        Transpose16.Matrix((float*)at + o0, outChannels, count, o1 - o0, (float*)indices + (nint)o0 * count, count);
+        return m;
     }
 
     /// <summary>
-    /// One image's gradients from its pooled output gradient <paramref name="gradPooled"/>, masked where the pooled
-    /// <paramref name="output"/> was not positive and sent to the winners in <paramref name="indices"/>. The input
+    /// One image's gradients from its output gradient <paramref name="gradOutput"/> (O×OH×OW), masked where
+    /// <paramref name="reluOutput"/> (the forward's output with its ReLU; null for none) was not positive. The input
     /// gradient (C×H×W, optional) is written; the transformed weight gradient (16 C×O planes) and the bias gradient
     /// (optional) are added to. <paramref name="ut"/> is <see cref="TransformWeights"/> by output (needed only for
     /// the input gradient).
     /// </summary>
     public static void Backward(in WindowGeometry conv, int channels, int outChannels, float* x, float* ut,
+        float* reluOutput, float* gradOutput, float* gx, float* du, float* gb)
+    {
+        var tiles = new Tiles(conv);
+        int count = tiles.Count, outImage = outChannels * conv.OutPlane, width = 2 * tiles.Columns;
+        float* masked = Scratch(ref gradientScratch, Math.Max(outImage, Points * count * channels));
+        float* g = gradOutput;
+        if (reluOutput != null) { MaskByRelu(reluOutput, gradOutput, outImage, masked); g = masked; }
+        AddBiasGradient(g, outChannels, conv.OutPlane, gb);
+        // Channels last on the whole tile grid, zero past an odd output's last row and column.
+        float* tileGrad = Scratch(ref outputScratch, 4 * count * outChannels);
+        new Span<float>(tileGrad, 4 * count * outChannels).Clear();
+        for (int oy = 0; oy < conv.OutHeight; oy++)
+            Transpose16.Matrix(g + (nint)oy * conv.OutWidth, conv.OutPlane, outChannels, conv.OutWidth, tileGrad + (nint)oy * width * outChannels, outChannels);
+        float* dm = Scratch(ref productScratch, Points * count * outChannels);
+        TransformOutputGradient(tiles, outChannels, tileGrad, dm);
+        BackwardFromProducts(conv, tiles, channels, outChannels, x, ut, dm, gx, du);
+    }
+
+    /// <summary>
+    /// One image's gradients from its pooled output gradient <paramref name="gradPooled"/>, masked where the pooled
+    /// <paramref name="output"/> was not positive and sent to the winners in <paramref name="indices"/>. Targets as
+    /// in <see cref="Backward"/>.
+    /// </summary>
+    public static void BackwardPooled(in WindowGeometry conv, int channels, int outChannels, float* x, float* ut,
         float* output, int* indices, float* gradPooled, float* gx, float* du, float* gb)
     {
         var tiles = new Tiles(conv);
-        int count = tiles.Count;
-        float* padded = Scratch(ref inputScratch, tiles.PaddedSize(channels));
-        float* v = Scratch(ref transformedScratch, Points * count * channels);
-        float* dm = Scratch(ref productScratch, Points * count * outChannels);
-        float* grads = Scratch(ref outputScratch, 2 * count * outChannels);
-        float* g = grads;
-        int* at = (int*)(grads + count * outChannels);
-        // The ReLU's mask on the pooled gradient, then [channel][tile] → [tile][channel].
-        int pooledImage = count * outChannels;
+        int count = tiles.Count, pooledImage = count * outChannels;
         float* masked = Scratch(ref gradientScratch, Math.Max(pooledImage, Points * count * channels));
-        for (int i = 0; i < pooledImage; i += 16)
-        {
-            var mask = LaneMasks.First512(pooledImage - i);
-            var keep = Vector512.GreaterThan(Avx512F.MaskLoad(output + i, mask, Vector512<float>.Zero), Vector512<float>.Zero);
-            Avx512F.MaskStore(masked + i, mask, Vector512.ConditionalSelect(keep, Avx512F.MaskLoad(gradPooled + i, mask, Vector512<float>.Zero), Vector512<float>.Zero));
-        }
-        if (gb != null)
-            for (int o = 0; o < outChannels; o++)
-                gb[o] += System.Numerics.Tensors.TensorPrimitives.Sum(new ReadOnlySpan<float>(masked + (nint)o * count, count));
+        MaskByRelu(output, gradPooled, pooledImage, masked);
+        AddBiasGradient(masked, outChannels, count, gb);
+        // [channel][tile] → [tile][channel].
+        float* grads = Scratch(ref outputScratch, 2 * pooledImage);
+        float* g = grads;
+        int* at = (int*)(grads + pooledImage);
         Transpose16.Matrix(masked, count, outChannels, count, g, outChannels);
         Transpose16.Matrix((float*)indices, count, outChannels, count, (float*)at, outChannels);
-        TransformOutputGradient(tiles, outChannels, g, at, dm);
+        float* dm = Scratch(ref productScratch, Points * count * outChannels);
+        TransformOutputGradientPooled(tiles, outChannels, g, at, dm);
+        BackwardFromProducts(conv, tiles, channels, outChannels, x, ut, dm, gx, du);
+    }
+
+    /// <summary>dst = gradient where output &gt; 0, else 0 (the ReLU's backward), over <paramref name="count"/> floats.</summary>
+    static void MaskByRelu(float* output, float* gradient, int count, float* dst)
+    {
+        for (int i = 0; i < count; i += 16)
+        {
+            var mask = LaneMasks.First512(count - i);
+            var keep = Vector512.GreaterThan(Avx512F.MaskLoad(output + i, mask, Vector512<float>.Zero), Vector512<float>.Zero);
+            Avx512F.MaskStore(dst + i, mask, Vector512.ConditionalSelect(keep, Avx512F.MaskLoad(gradient + i, mask, Vector512<float>.Zero), Vector512<float>.Zero));
+        }
+    }
+
+    static void AddBiasGradient(float* gradient, int outChannels, int plane, float* gb)
+    {
+        if (gb == null) return;
+        for (int o = 0; o < outChannels; o++)
+            gb[o] += System.Numerics.Tensors.TensorPrimitives.Sum(new ReadOnlySpan<float>(gradient + (nint)o * plane, plane));
+    }
+
+    /// <summary>
+    /// The rest of a backward from the transformed output gradient dM (16 planes of tiles × O): dU[ξ] += V[ξ]ᵀ·dM[ξ]
+    /// (the input transformed again) and the input gradient B·(dM[ξ]·Uᵀ[ξ])·Bᵀ over the overlapping tiles.
+    /// </summary>
+    static void BackwardFromProducts(in WindowGeometry conv, in Tiles tiles, int channels, int outChannels, float* x, float* ut,
+        float* dm, float* gx, float* du)
+    {
+        int count = tiles.Count;
+        float* padded = Scratch(ref inputScratch, tiles.PaddedSize(channels));
         if (du != null)
         {
+            float* v = Scratch(ref transformedScratch, Points * count * channels);
             ToChannelsLast(conv, tiles, channels, x, padded);
             TransformInput(tiles, channels, padded, v);
-            // dU[ξ] (C×O) += V[ξ]ᵀ·dM[ξ]: rows are input channels, the depth the tiles.
+            // Rows are input channels, the depth the tiles.
             int channelBlocks = Blocks(channels);
             for (int xi = 0; xi < Points; xi++)
                 for (int k = 0; k < channelBlocks; k++)
@@ -218,8 +297,8 @@ internal static unsafe class WinogradPooledConvolution
                 }
         }
         if (gx == null) return;
-        // dV[ξ] (tiles × C) = dM[ξ]·Uᵀ[ξ], reusing the gradient scratch.
-        float* dv = masked;
+        // dV[ξ] (tiles × C) in the gradient scratch, whose masked gradient has been used by now.
+        float* dv = Scratch(ref gradientScratch, Points * count * channels);
         int tileBlocks = Blocks(count);
         for (int xi = 0; xi < Points; xi++)
             for (int k = 0; k < tileBlocks; k++)
@@ -247,7 +326,7 @@ internal static unsafe class WinogradPooledConvolution
     /// <summary>The tile grid of one image and the zero-padded channels-last buffer the tiles read from.</summary>
     readonly struct Tiles
     {
-        /// <summary>Tile rows and columns (the pooled output's size).</summary>
+        /// <summary>Tile rows and columns: half the output's, rounded up (pooled, the pooled output's size).</summary>
         public readonly int Rows, Columns;
 
         /// <summary>Rows and columns of the padded buffer: the tiles' reach, and at least the padded input.</summary>
@@ -255,7 +334,7 @@ internal static unsafe class WinogradPooledConvolution
 
         public Tiles(in WindowGeometry conv)
         {
-            Rows = conv.OutHeight / 2; Columns = conv.OutWidth / 2;
+            Rows = (conv.OutHeight + 1) / 2; Columns = (conv.OutWidth + 1) / 2;
             PaddedHeight = Math.Max(2 * Rows + 2, conv.PadH + conv.Height);
             PaddedWidth = Math.Max(2 * Columns + 2, conv.PadW + conv.Width);
         }
@@ -333,10 +412,77 @@ internal static unsafe class WinogradPooledConvolution
     }
 
     /// <summary>
+    /// Y = Aᵀ·M·A per tile for channels [o0, o1), plus the bias, cut at zero with <paramref name="relu"/>: each
+    /// tile's four outputs into the channels-last grid <paramref name="y"/> (2·rows × 2·columns × O).
+    /// </summary>
+    static void TransformOutput(in Tiles tiles, int outChannels, int o0, int o1, float* m, float* bias, bool relu, float* y)
+    {
+        int count = tiles.Count;
+        nint plane = (nint)count * outChannels, row = (nint)2 * tiles.Columns * outChannels;
+        for (int t = 0; t < count; t++)
+        {
+            int ty = t / tiles.Columns, tx = t - ty * tiles.Columns;
+            float* corner = y + 2 * ty * row + (nint)2 * tx * outChannels;
+            for (int o = o0; o < o1; o += 16)
+            {
+                float* p = m + (nint)t * outChannels + o;
+                Fold(p, plane, 0, out var f00, out var f10);
+                Fold(p, plane, 1, out var f01, out var f11);
+                Fold(p, plane, 2, out var f02, out var f12);
+                Fold(p, plane, 3, out var f03, out var f13);
+                var b = bias == null ? Vector512<float>.Zero : Vector512.Load(bias + o);
+                Finish(f00 + f01 + f02 + b, relu).Store(corner + o);
+                Finish(f01 - f02 - f03 + b, relu).Store(corner + outChannels + o);
+                Finish(f10 + f11 + f12 + b, relu).Store(corner + row + o);
+                Finish(f11 - f12 - f13 + b, relu).Store(corner + row + outChannels + o);
+            }
+        }
+    }
+
+    /// <summary>max(y, 0) with <paramref name="relu"/> (NaN stays NaN, as TensorPrimitives.Max), else y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<float> Finish(Vector512<float> y, bool relu) => relu ? Vector512.Max(y, Vector512<float>.Zero) : y;
+
+    /// <summary>
+    /// dM = A·dY·Aᵀ per tile from its 2×2 output gradient (channels last on the tile grid, as
+    /// <see cref="TransformOutput"/> writes it). Down the rows: d0, d0 + d1, d0 − d1, −d1; then the same along them.
+    /// </summary>
+    static void TransformOutputGradient(in Tiles tiles, int outChannels, float* g, float* dm)
+    {
+        int count = tiles.Count;
+        nint plane = (nint)count * outChannels, row = (nint)2 * tiles.Columns * outChannels;
+        for (int t = 0; t < count; t++)
+        {
+            int ty = t / tiles.Columns, tx = t - ty * tiles.Columns;
+            float* corner = g + 2 * ty * row + (nint)2 * tx * outChannels;
+            for (int o = 0; o < outChannels; o += 16)
+            {
+                var d00 = Vector512.Load(corner + o); var d01 = Vector512.Load(corner + outChannels + o);
+                var d10 = Vector512.Load(corner + row + o); var d11 = Vector512.Load(corner + row + outChannels + o);
+                float* dst = dm + (nint)t * outChannels + o;
+                SpreadColumns(dst, plane, 0, d00, d01);
+                SpreadColumns(dst, plane, 4, d00 + d10, d01 + d11);
+                SpreadColumns(dst, plane, 8, d00 - d10, d01 - d11);
+                SpreadColumns(dst, plane, 12, -d10, -d11);
+            }
+        }
+    }
+
+    /// <summary>Row r of dM from r·dY's two columns: r0, r0 + r1, r0 − r1, −r1 into points first..first + 3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void SpreadColumns(float* dst, nint plane, int first, Vector512<float> r0, Vector512<float> r1)
+    {
+        r0.Store(dst + first * plane);
+        (r0 + r1).Store(dst + (first + 1) * plane);
+        (r0 - r1).Store(dst + (first + 2) * plane);
+        (-r1).Store(dst + (first + 3) * plane);
+    }
+
+    /// <summary>
     /// Y = Aᵀ·M·A per tile for channels [o0, o1), plus the bias, then the tile's maximum (the first maximum wins,
     /// NaN wins, as <see cref="MaxPool"/>) cut at zero, and its index in the cropped plane: [tile][channel].
     /// </summary>
-    static void TransformOutput(in Tiles tiles, int outChannels, int o0, int o1, float* m, float* bias, float* best, int* at)
+    static void TransformOutputPooled(in Tiles tiles, int outChannels, int o0, int o1, float* m, float* bias, float* best, int* at)
     {
         int count = tiles.Count, width = 2 * tiles.Columns;
         nint plane = (nint)count * outChannels;
@@ -388,7 +534,7 @@ internal static unsafe class WinogradPooledConvolution
     /// dM = A·dY·Aᵀ per tile, where dY is the tile's gradient: the masked pooled gradient at the winner (row i,
     /// column j of the tile), zero elsewhere. dM[a][b] = g·Aᵀ[i][a]·Aᵀ[j][b], Aᵀ's rows (1, 1, 1, 0), (0, 1, −1, −1).
     /// </summary>
-    static void TransformOutputGradient(in Tiles tiles, int outChannels, float* g, int* at, float* dm)
+    static void TransformOutputGradientPooled(in Tiles tiles, int outChannels, float* g, int* at, float* dm)
     {
         int count = tiles.Count, width = 2 * tiles.Columns;
         nint plane = (nint)count * outChannels;

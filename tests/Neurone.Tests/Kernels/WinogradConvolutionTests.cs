@@ -8,7 +8,7 @@ namespace Neurone.Tests.Kernels;
 /// values as the definition up to rounding, the same winners, and the gradients of the unfused path.
 /// </summary>
 [Collection(ThreadSettingCollection.Name)]
-public class WinogradPooledConvolutionTests
+public class WinogradConvolutionTests
 {
     public static TheoryData<int, int, int, int, int, int> Layers() => new()
     {
@@ -62,7 +62,7 @@ public class WinogradPooledConvolutionTests
         var (g, pool) = Geometry(h, w, pad);
         var crop = g with { OutHeight = 2 * pool.OutHeight, OutWidth = 2 * pool.OutWidth };
         var cropPool = pool with { Height = crop.OutHeight, Width = crop.OutWidth };
-        Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || WinogradPooledConvolution.Applies(crop, cropPool, c, o));
+        Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || WinogradConvolution.AppliesPooled(crop, cropPool, c, o));
         var x = ConvolutionKernelTests.Random(batch * c * g.InPlane, 1);
         var wt = ConvolutionKernelTests.Random(o * c * 9, 2);
         var b = ConvolutionKernelTests.Random(o, 3);
@@ -84,14 +84,14 @@ public class WinogradPooledConvolutionTests
     static unsafe void AssertFirstImageCameFromTheKernel(in WindowGeometry crop, int c, int o, float[] x, float[] wt, float[] b, float[] got, int[] gotIdx)
     {
         int pooledImage = o * crop.OutPlane / 4;
-        var u = new float[WinogradPooledConvolution.TransformedSize(c, o)];
+        var u = new float[WinogradConvolution.TransformedSize(c, o)];
         var one = new float[pooledImage];
         var oneIdx = new int[pooledImage];
         fixed (float* px = x, pw = wt, pb = b, pu = u, py = one)
         fixed (int* pi = oneIdx)
         {
-            WinogradPooledConvolution.TransformWeights(pw, c, o, pu, byOutput: false);
-            WinogradPooledConvolution.Forward(crop, c, o, px, pu, pb, 0, o, py, pi);
+            WinogradConvolution.TransformWeights(pw, c, o, pu, byOutput: false);
+            WinogradConvolution.ForwardPooled(crop, c, o, px, pu, pb, 0, o, py, pi);
         }
         Assert.Equal(one.Select(BitConverter.SingleToInt32Bits), got.Take(pooledImage).Select(BitConverter.SingleToInt32Bits));
         Assert.Equal(oneIdx, gotIdx.Take(pooledImage));
@@ -99,7 +99,7 @@ public class WinogradPooledConvolutionTests
 
     [Theory]
     [MemberData(nameof(Layers))]
-    public void BackwardEqualsTheUnfusedConvolutionsBackward(int h, int w, int pad, int c, int o, int batch)
+    public void BackwardEqualsTheDefinition(int h, int w, int pad, int c, int o, int batch)
     {
         var (g, pool) = Geometry(h, w, pad);
         var x = ConvolutionKernelTests.Random(batch * c * g.InPlane, 4);
@@ -121,18 +121,80 @@ public class WinogradPooledConvolutionTests
                 int at = plane * pool.OutPlane + k;
                 if (pooled[at] > 0) gy[plane * g.OutPlane + idx[at] / width * g.OutWidth + idx[at] % width] = gp[at];
             }
-        var ex = new float[x.Length]; var ew = new float[wt.Length]; var eb = new float[o];
-        Convolution.Backward(g, batch, c, o, x, wt, gy, ex, ew, 0f, eb, 0f);
-        AssertClose(ex, gx, "input gradient");
+        AssertGradientsAreTheDefinitions(g, batch, c, o, x, wt, gy, gx, gw, gb);
+    }
+
+    /// <summary>The input, weight and bias gradients against the definitions in double, given the convolution output's gradient.</summary>
+    static void AssertGradientsAreTheDefinitions(in WindowGeometry g, int batch, int c, int o, float[] x, float[] wt, float[] gy,
+        float[] gx, float[] gw, float[] gb)
+    {
+        var (ew, eb) = ConvolutionKernelTests.NaiveWeightGradient(g, batch, c, o, x, gy);
+        AssertClose(NaiveInputGradient(g, batch, c, o, wt, gy), gx, "input gradient");
         AssertClose(ew, gw, "weight gradient");
         AssertClose(eb, gb, "bias gradient");
     }
 
-    static void AssertClose(float[] expected, float[] got, string what)
+    /// <summary>dx[n,c,iy,ix] = Σ gy[n,o,oy,ox]·w[o,c,i,j] over the outputs whose window reads (iy, ix), in double.</summary>
+    static double[] NaiveInputGradient(in WindowGeometry g, int batch, int c, int o, float[] w, float[] gy)
     {
-        float scale = expected.Max(MathF.Abs);
+        var gx = new double[batch * c * g.InPlane];
+        for (int n = 0; n < batch; n++)
+            for (int k = 0; k < o; k++)
+                for (int oy = 0; oy < g.OutHeight; oy++)
+                    for (int ox = 0; ox < g.OutWidth; ox++)
+                    {
+                        double d = gy[((n * o + k) * g.OutHeight + oy) * g.OutWidth + ox];
+                        if (d == 0) continue;
+                        for (int ch = 0; ch < c; ch++)
+                            for (int i = 0; i < 3; i++)
+                                for (int j = 0; j < 3; j++)
+                                {
+                                    int iy = oy - g.PadH + i, ix = ox - g.PadW + j;
+                                    if (iy < 0 || iy >= g.Height || ix < 0 || ix >= g.Width) continue;
+                                    gx[((n * c + ch) * g.Height + iy) * g.Width + ix] += d * w[((k * c + ch) * 3 + i) * 3 + j];
+                                }
+                    }
+        return gx;
+    }
+
+    static void AssertClose(double[] expected, float[] got, string what)
+    {
+        double scale = expected.Max(Math.Abs);
         for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - got[i]) <= 1e-5f * (1 + scale), $"{what} {i}: expected {expected[i]}, got {got[i]}");
+            Assert.True(Math.Abs(expected[i] - got[i]) <= 1e-5 * (1 + scale), $"{what} {i}: expected {expected[i]}, got {got[i]}");
+    }
+
+    public static TheoryData<int, int, int, int, int, int, bool> PlainLayers() => new()
+    {
+        // h, w, pad, in channels, out channels, batch, fused ReLU
+        { 15, 15, 1, 32, 64, 3, true },   // the CIFAR net's third layer ("same"): 15×15, odd, so the tiles overhang
+        { 8, 8, 1, 32, 32, 4, false },    // "same", even, no ReLU
+        { 13, 11, 0, 64, 32, 2, true },   // "valid", 11×9
+        { 9, 9, 1, 32, 64, 1, true },     // one image: the forward splits its output channels
+    };
+
+    [Theory]
+    [MemberData(nameof(PlainLayers))]
+    public void UnpooledForwardAndBackwardEqualTheDefinitions(int h, int w, int pad, int c, int o, int batch, bool relu)
+    {
+        var g = WindowGeometry.Create("conv", h, w, 3, 3, 1, 1, pad, pad, 1, 1);
+        Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || WinogradConvolution.Applies(g, c, o));
+        var x = ConvolutionKernelTests.Random(batch * c * g.InPlane, 19);
+        var wt = ConvolutionKernelTests.Random(o * c * 9, 20);
+        var b = ConvolutionKernelTests.Random(o, 21);
+        var expected = ConvolutionKernelTests.Naive(g, batch, c, o, x, wt, b);
+        if (relu) for (int i = 0; i < expected.Length; i++) expected[i] = MathF.Max(expected[i], 0f);
+        var y = new float[expected.Length];
+        Convolution.Forward(g, batch, c, o, x, wt, b, y, relu);
+        for (int i = 0; i < y.Length; i++)
+            Assert.True(Math.Abs(expected[i] - y[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"output {i}: expected {expected[i]}, got {y[i]}");
+
+        var gy = ConvolutionKernelTests.Random(y.Length, 22);
+        var gx = new float[x.Length]; var gw = new float[wt.Length]; var gb = new float[o];
+        Convolution.Backward(g, batch, c, o, x, wt, gy, gx, gw, 0f, gb, 0f, relu ? y : default);
+        // With the ReLU the gradient passes where the output was positive.
+        var passed = relu ? gy.Select((d, i) => y[i] > 0 ? d : 0f).ToArray() : gy;
+        AssertGradientsAreTheDefinitions(g, batch, c, o, x, wt, passed, gx, gw, gb);
     }
 
     [Theory]
