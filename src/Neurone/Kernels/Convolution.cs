@@ -10,9 +10,9 @@ namespace Neurone.Kernels;
 /// The batch is split over the kernel workers. Each thread lowers a group of images side by side into its own
 /// column buffer (kept between calls, so steady state allocates nothing) and multiplies once, single-threaded:
 /// at LeNet sizes a GEMM is too small to split well, images are not, and a group of them fills the GEMM's
-/// tiles. First layers (few taps) skip the lowering (<see cref="DirectConvolution"/>); a 3×3 layer fused with ReLU
-/// and 2×2 max pooling, with channel counts in multiples of 32, runs Winograd's F(2×2, 3×3) instead
-/// (<see cref="WinogradConvolution"/>). With fewer images than
+/// tiles. First layers (few taps) skip the lowering (<see cref="DirectConvolution"/>); 3×3 stride-1 layers with
+/// channel counts in multiples of 32 run Winograd's F(2×2, 3×3) instead (<see cref="WinogradConvolution"/>), fused
+/// ReLU and 2×2 pooling included. With fewer images than
 /// threads the forward splits the output channels between the threads instead, and the backward runs the
 /// images in turn with threaded GEMMs. A following ReLU, or ReLU and max pooling, can be fused: each group is
 /// finished in scratch and only the result written. The weight and bias gradients are sums over the batch:

@@ -5,22 +5,22 @@ using System.Runtime.Intrinsics.X86;
 namespace Neurone.Kernels;
 
 /// <summary>
-/// A 3×3 stride-1 convolution followed by ReLU and 2×2 max pooling, by Winograd's minimal filtering F(2×2, 3×3):
-/// each pooling window is one 2×2 tile of convolution outputs, computed from the 4×4 input tile under it with 16
-/// multiplies per channel pair instead of 36. Per image, on one thread: the input is copied channels-last into a
-/// zero-padded buffer, every tile transformed (V = Bᵀ·d·B), the 16 transformed planes multiplied by the transformed
-/// weights (U = G·g·Gᵀ, <see cref="TransformWeights"/>) in 16 small products over the channels, and each tile's
-/// products transformed back (Aᵀ·M·A), biased, pooled and cut at zero in registers.
+/// A 3×3 stride-1 convolution by Winograd's minimal filtering F(2×2, 3×3): each 2×2 tile of outputs is computed
+/// from the 4×4 input tile under it with 16 multiplies per channel pair instead of 36. Per image, on one thread:
+/// the input is copied channels-last into a zero-padded buffer, every tile transformed (V = Bᵀ·d·B), the 16
+/// transformed planes multiplied by the transformed weights (U = G·g·Gᵀ, <see cref="TransformWeights"/>) in 16
+/// small products over the channels, and each tile's products transformed back (Aᵀ·M·A) and biased, then either
+/// written out (cut at zero with a fused ReLU) or, with a following ReLU and 2×2 max pooling whose windows are
+/// exactly the tiles, pooled and cut at zero in registers.
 /// </summary>
 /// <remarks>
 /// The backward is the exact adjoint of those steps, so it is the gradient of what the forward computed: the
-/// pooled gradient goes to the winner of its window (where the pooled value was positive) and is transformed
-/// (A·dY·Aᵀ); the input gradient is B·(dM·Uᵀ)·Bᵀ summed over the overlapping tiles, the weight gradient
-/// Gᵀ·(Σ V·dM)·G. LeNet's second layer (32 → 64 channels, 13×13 pooled to 5×5): 25 tiles per image and 2.25×
-/// fewer multiplies than the cropped im2col products, in each of the three. Results differ from the direct sum by
-/// rounding only (the transforms add and subtract a few neighbours and halve). Needs AVX-512, channel counts in
-/// multiples of 32 and a pooling whose windows are exactly the tiles (2×2, stride 2, no padding, on the cropped
-/// plane); the indices are those <see cref="MaxPool"/> records, so the other path can read them.
+/// output gradient (masked by the ReLU; pooled, sent to each window's winner) is transformed (A·dY·Aᵀ); the input
+/// gradient is B·(dM·Uᵀ)·Bᵀ summed over the overlapping tiles, the weight gradient Gᵀ·(Σ V·dM)·G. LeNet's second
+/// layer (32 → 64 channels, 13×13 pooled to 5×5): 25 tiles per image and 2.25× fewer multiplies than the cropped
+/// im2col products, in each of the three. Results differ from the direct sum by rounding only (the transforms add
+/// and subtract a few neighbours and halve). Needs AVX-512 and channel counts in multiples of 32; pooled, the
+/// indices are those <see cref="MaxPool"/> records, so the other path can read them.
 /// </remarks>
 internal static unsafe class WinogradConvolution
 {
