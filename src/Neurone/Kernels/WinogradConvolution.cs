@@ -36,7 +36,11 @@ internal static unsafe class WinogradConvolution
     /// <summary>The most rows (tiles, or input channels) one product block takes: 8 × 2 vectors of accumulators.</summary>
     const int MaxRows = 8;
 
-    [ThreadStatic] static float[]? inputScratch, transformedScratch, productScratch, gradientScratch, outputScratch;
+    /// <summary>
+    /// Each thread's scratch, grown to the largest image seen: the channels-last input and input gradient, a band's
+    /// transformed tiles and products, the masked output gradient, and the whole image's results channels last.
+    /// </summary>
+    [ThreadStatic] static float[]? inputScratch, gradInputScratch, transformedScratch, productScratch, gradientScratch, outputScratch;
 
     /// <summary>True when this CPU and <paramref name="conv"/> fit: a 3×3 kernel, stride and dilation 1, any padding.</summary>
     public static bool Applies(in WindowGeometry conv, int channels, int outChannels) =>
@@ -149,10 +153,16 @@ internal static unsafe class WinogradConvolution
         int o0, int o1, bool relu, float* y)
     {
         var tiles = new Tiles(conv);
-        float* m = Products(conv, tiles, channels, outChannels, x, u, o0, o1);
+        float* xp = ChannelsLastInput(conv, tiles, channels, x);
         // Each tile's four outputs, channels last, on the whole tile grid (one row and column past an odd output).
         float* results = Scratch(ref outputScratch, 4 * tiles.Count * outChannels);
-        TransformOutput(tiles, outChannels, o0, o1, m, bias, relu, results);
+        int bands = Bands(tiles.Count, channels, outChannels);
+        for (int k = 0; k < bands; k++)
+        {
+            var band = Split(tiles.Count, bands, k);
+            float* m = Products(tiles, band, channels, outChannels, xp, u, o0, o1);
+            TransformOutput(tiles, band, outChannels, o0, o1, m, bias, relu, results);
+        }
         int width = 2 * tiles.Columns;
         for (int oy = 0; oy < conv.OutHeight; oy++)
             Transpose16.Matrix(results + (nint)oy * width * outChannels + o0, outChannels, conv.OutWidth, o1 - o0,
@@ -169,36 +179,48 @@ internal static unsafe class WinogradConvolution
     {
         var tiles = new Tiles(conv);
         int count = tiles.Count;
-        float* m = Products(conv, tiles, channels, outChannels, x, u, o0, o1);
+        float* xp = ChannelsLastInput(conv, tiles, channels, x);
         float* results = Scratch(ref outputScratch, 2 * count * outChannels);
         float* best = results;
         int* at = (int*)(results + count * outChannels);
-        TransformOutputPooled(tiles, outChannels, o0, o1, m, bias, best, at);
+        int bands = Bands(count, channels, outChannels);
+        for (int k = 0; k < bands; k++)
+        {
+            var band = Split(count, bands, k);
+            float* m = Products(tiles, band, channels, outChannels, xp, u, o0, o1);
+            TransformOutputPooled(tiles, band, outChannels, o0, o1, m, bias, best, at);
+        }
         // [tile][channel] → the O×PH×PW output.
         Transpose16.Matrix(best + o0, outChannels, count, o1 - o0, pooled + (nint)o0 * count, count);
         Transpose16.Matrix((float*)at + o0, outChannels, count, o1 - o0, (float*)indices + (nint)o0 * count, count);
     }
 
     /// <summary>
-    /// The forward's products M[ξ] = V[ξ]·U[ξ] (16 planes of tiles × O, channels [o0, o1) filled) of one image:
-    /// copied channels last, its tiles transformed, multiplied.
+    /// Tiles taken at a time: the band's transformed input and products (16 planes of tiles × (C + O)) in about
+    /// half the L2. LeNet's second layer fits whole (25 tiles), the CIFAR net's second (225 tiles of 32 + 32
+    /// channels) takes two bands; a large image is no longer a pass over tens of megabytes per product.
     /// </summary>
-    static float* Products(in WindowGeometry conv, in Tiles tiles, int channels, int outChannels, float* x, float* u, int o0, int o1)
+    static int Bands(int count, int channels, int outChannels)
     {
-        int count = tiles.Count;
-        float* xp = Scratch(ref inputScratch, tiles.PaddedSize(channels));
-        float* v = Scratch(ref transformedScratch, Points * count * channels);
-        float* m = Scratch(ref productScratch, Points * count * outChannels);
-        ToChannelsLast(conv, tiles, channels, x, xp);
-        TransformInput(tiles, channels, xp, v);
-        int tileBlocks = Blocks(count);
+        int band = Math.Max(MaxRows, 8192 / (channels + outChannels));
+        return (count + band - 1) / band;
+    }
+
+    /// <summary>The forward's products M[ξ] = V[ξ]·U[ξ] of a band's tiles: 16 planes of tiles × O, channels [o0, o1) filled.</summary>
+    static float* Products(in Tiles tiles, Band band, int channels, int outChannels, float* xp, float* u, int o0, int o1)
+    {
+        int n = band.Count;
+        float* v = Scratch(ref transformedScratch, Points * n * channels);
+        float* m = Scratch(ref productScratch, Points * n * outChannels);
+        TransformInput(tiles, band, channels, xp, v);
+        int tileBlocks = Blocks(n);
         for (int xi = 0; xi < Points; xi++)
             for (int k = 0; k < tileBlocks; k++)
             {
-                var (t0, rows) = Block(count, tileBlocks, k);
+                var (t0, rows) = Split(n, tileBlocks, k);
                 for (int o = o0; o < o1; o += Width)
-                    Product(rows, v + ((nint)xi * count + t0) * channels, channels, 1, u + (nint)xi * channels * outChannels + o, outChannels,
-                        m + ((nint)xi * count + t0) * outChannels + o, outChannels, channels, accumulate: false);
+                    Product(rows, v + ((nint)xi * n + t0) * channels, channels, 1, u + (nint)xi * channels * outChannels + o, outChannels,
+                        m + ((nint)xi * n + t0) * outChannels + o, outChannels, channels, accumulate: false);
             }
         return m;
     }
@@ -215,18 +237,19 @@ internal static unsafe class WinogradConvolution
     {
         var tiles = new Tiles(conv);
         int count = tiles.Count, outImage = outChannels * conv.OutPlane, width = 2 * tiles.Columns;
-        float* masked = Scratch(ref gradientScratch, Math.Max(outImage, Points * count * channels));
         float* g = gradOutput;
-        if (reluOutput != null) { MaskByRelu(reluOutput, gradOutput, outImage, masked); g = masked; }
+        if (reluOutput != null)
+        {
+            g = Scratch(ref gradientScratch, outImage);
+            MaskByRelu(reluOutput, gradOutput, outImage, g);
+        }
         AddBiasGradient(g, outChannels, conv.OutPlane, gb);
         // Channels last on the whole tile grid, zero past an odd output's last row and column.
         float* tileGrad = Scratch(ref outputScratch, 4 * count * outChannels);
         new Span<float>(tileGrad, 4 * count * outChannels).Clear();
         for (int oy = 0; oy < conv.OutHeight; oy++)
             Transpose16.Matrix(g + (nint)oy * conv.OutWidth, conv.OutPlane, outChannels, conv.OutWidth, tileGrad + (nint)oy * width * outChannels, outChannels);
-        float* dm = Scratch(ref productScratch, Points * count * outChannels);
-        TransformOutputGradient(tiles, outChannels, tileGrad, dm);
-        BackwardFromProducts(conv, tiles, channels, outChannels, x, ut, dm, gx, du);
+        BackwardFromTiles(conv, tiles, channels, outChannels, x, ut, tileGrad, null, gx, du);
     }
 
     /// <summary>
@@ -239,7 +262,7 @@ internal static unsafe class WinogradConvolution
     {
         var tiles = new Tiles(conv);
         int count = tiles.Count, pooledImage = count * outChannels;
-        float* masked = Scratch(ref gradientScratch, Math.Max(pooledImage, Points * count * channels));
+        float* masked = Scratch(ref gradientScratch, pooledImage);
         MaskByRelu(output, gradPooled, pooledImage, masked);
         AddBiasGradient(masked, outChannels, count, gb);
         // [channel][tile] → [tile][channel].
@@ -248,9 +271,64 @@ internal static unsafe class WinogradConvolution
         int* at = (int*)(grads + pooledImage);
         Transpose16.Matrix(masked, count, outChannels, count, g, outChannels);
         Transpose16.Matrix((float*)indices, count, outChannels, count, (float*)at, outChannels);
-        float* dm = Scratch(ref productScratch, Points * count * outChannels);
-        TransformOutputGradientPooled(tiles, outChannels, g, at, dm);
-        BackwardFromProducts(conv, tiles, channels, outChannels, x, ut, dm, gx, du);
+        BackwardFromTiles(conv, tiles, channels, outChannels, x, ut, g, at, gx, du);
+    }
+
+    /// <summary>
+    /// The rest of a backward from the tiles' output gradients, band by band: dM = A·dY·Aᵀ (from the 2×2 gradients
+    /// channels last, or with <paramref name="winners"/> from each tile's pooled gradient and winner), then
+    /// dU[ξ] += V[ξ]ᵀ·dM[ξ] (the input transformed again) and the input gradient B·(dM[ξ]·Uᵀ[ξ])·Bᵀ summed over
+    /// the overlapping tiles.
+    /// </summary>
+    static void BackwardFromTiles(in WindowGeometry conv, in Tiles tiles, int channels, int outChannels, float* x, float* ut,
+        float* tileGrad, int* winners, float* gx, float* du)
+    {
+        int count = tiles.Count, size = tiles.PaddedSize(channels);
+        float* xp = du == null ? null : ChannelsLastInput(conv, tiles, channels, x);
+        float* dxp = null;
+        if (gx != null)
+        {
+            dxp = Scratch(ref gradInputScratch, size);
+            new Span<float>(dxp, size).Clear();
+        }
+        int bands = Bands(count, channels, outChannels);
+        for (int b = 0; b < bands; b++)
+        {
+            var band = Split(count, bands, b);
+            int n = band.Count;
+            float* dm = Scratch(ref productScratch, Points * n * outChannels);
+            if (winners == null) TransformOutputGradient(tiles, band, outChannels, tileGrad, dm);
+            else TransformOutputGradientPooled(tiles, band, outChannels, tileGrad, winners, dm);
+            float* v = Scratch(ref transformedScratch, Points * n * channels);
+            if (du != null)
+            {
+                TransformInput(tiles, band, channels, xp, v);
+                // Rows are input channels, the depth the band's tiles.
+                int channelBlocks = Blocks(channels);
+                for (int xi = 0; xi < Points; xi++)
+                    for (int k = 0; k < channelBlocks; k++)
+                    {
+                        var (c0, rows) = Split(channels, channelBlocks, k);
+                        for (int o = 0; o < outChannels; o += Width)
+                            Product(rows, v + (nint)xi * n * channels + c0, 1, channels, dm + (nint)xi * n * outChannels + o, outChannels,
+                                du + (nint)xi * channels * outChannels + (nint)c0 * outChannels + o, outChannels, n, accumulate: true);
+                    }
+            }
+            if (gx == null) continue;
+            // dV[ξ] (tiles × C) over the band's V, which the weight gradient has used by now.
+            float* dv = v;
+            int tileBlocks = Blocks(n);
+            for (int xi = 0; xi < Points; xi++)
+                for (int k = 0; k < tileBlocks; k++)
+                {
+                    var (t0, rows) = Split(n, tileBlocks, k);
+                    for (int c = 0; c < channels; c += Width)
+                        Product(rows, dm + ((nint)xi * n + t0) * outChannels, outChannels, 1, ut + (nint)xi * channels * outChannels + c, channels,
+                            dv + ((nint)xi * n + t0) * channels + c, channels, outChannels, accumulate: false);
+                }
+            TransformInputGradient(tiles, band, channels, dv, dxp);
+        }
+        if (gx != null) FromChannelsLast(conv, tiles, channels, dxp, gx);
     }
 
     /// <summary>dst = gradient where output &gt; 0, else 0 (the ReLU's backward), over <paramref name="count"/> floats.</summary>
@@ -269,48 +347,6 @@ internal static unsafe class WinogradConvolution
         if (gb == null) return;
         for (int o = 0; o < outChannels; o++)
             gb[o] += System.Numerics.Tensors.TensorPrimitives.Sum(new ReadOnlySpan<float>(gradient + (nint)o * plane, plane));
-    }
-
-    /// <summary>
-    /// The rest of a backward from the transformed output gradient dM (16 planes of tiles × O): dU[ξ] += V[ξ]ᵀ·dM[ξ]
-    /// (the input transformed again) and the input gradient B·(dM[ξ]·Uᵀ[ξ])·Bᵀ over the overlapping tiles.
-    /// </summary>
-    static void BackwardFromProducts(in WindowGeometry conv, in Tiles tiles, int channels, int outChannels, float* x, float* ut,
-        float* dm, float* gx, float* du)
-    {
-        int count = tiles.Count;
-        float* padded = Scratch(ref inputScratch, tiles.PaddedSize(channels));
-        if (du != null)
-        {
-            float* v = Scratch(ref transformedScratch, Points * count * channels);
-            ToChannelsLast(conv, tiles, channels, x, padded);
-            TransformInput(tiles, channels, padded, v);
-            // Rows are input channels, the depth the tiles.
-            int channelBlocks = Blocks(channels);
-            for (int xi = 0; xi < Points; xi++)
-                for (int k = 0; k < channelBlocks; k++)
-                {
-                    var (c0, rows) = Block(channels, channelBlocks, k);
-                    for (int o = 0; o < outChannels; o += Width)
-                        Product(rows, v + (nint)xi * count * channels + c0, 1, channels, dm + (nint)xi * count * outChannels + o, outChannels,
-                            du + (nint)xi * channels * outChannels + (nint)c0 * outChannels + o, outChannels, count, accumulate: true);
-                }
-        }
-        if (gx == null) return;
-        // dV[ξ] (tiles × C) in the gradient scratch, whose masked gradient has been used by now.
-        float* dv = Scratch(ref gradientScratch, Points * count * channels);
-        int tileBlocks = Blocks(count);
-        for (int xi = 0; xi < Points; xi++)
-            for (int k = 0; k < tileBlocks; k++)
-            {
-                var (t0, rows) = Block(count, tileBlocks, k);
-                for (int c = 0; c < channels; c += Width)
-                    Product(rows, dm + ((nint)xi * count + t0) * outChannels, outChannels, 1, ut + (nint)xi * channels * outChannels + c, channels,
-                        dv + ((nint)xi * count + t0) * channels + c, channels, outChannels, accumulate: false);
-            }
-        new Span<float>(padded, tiles.PaddedSize(channels)).Clear();
-        TransformInputGradient(tiles, channels, dv, padded);
-        FromChannelsLast(conv, tiles, channels, padded, gx);
     }
 
     /// <summary>
@@ -351,6 +387,14 @@ internal static unsafe class WinogradConvolution
         }
     }
 
+    /// <summary>The image channels last in this thread's padded input buffer.</summary>
+    static float* ChannelsLastInput(in WindowGeometry conv, in Tiles tiles, int channels, float* x)
+    {
+        float* xp = Scratch(ref inputScratch, tiles.PaddedSize(channels));
+        ToChannelsLast(conv, tiles, channels, x, xp);
+        return xp;
+    }
+
     /// <summary>The C×H×W image into the padded H'×W'×C buffer at (padH, padW), zeros around it.</summary>
     static void ToChannelsLast(in WindowGeometry conv, in Tiles tiles, int channels, float* x, float* padded)
     {
@@ -369,14 +413,13 @@ internal static unsafe class WinogradConvolution
                 x + (nint)y * conv.Width, conv.InPlane);
     }
 
-    /// <summary>V = Bᵀ·d·B for every tile and channel: 16 planes of tiles × C.</summary>
-    static void TransformInput(in Tiles tiles, int channels, float* padded, float* v)
+    /// <summary>V = Bᵀ·d·B for every channel of a band's tiles: 16 planes of tiles × C.</summary>
+    static void TransformInput(in Tiles tiles, Band band, int channels, float* padded, float* v)
     {
-        int count = tiles.Count;
-        nint row = (nint)tiles.PaddedWidth * channels, plane = (nint)count * channels;
-        for (int t = 0; t < count; t++)
+        nint row = (nint)tiles.PaddedWidth * channels, plane = (nint)band.Count * channels;
+        for (int l = 0; l < band.Count; l++)
         {
-            float* corner = padded + tiles.Corner(t, channels);
+            float* corner = padded + tiles.Corner(band.First + l, channels);
             for (int c = 0; c < channels; c += 16)
             {
                 float* p = corner + c;
@@ -386,7 +429,7 @@ internal static unsafe class WinogradConvolution
                 Column(p + 2 * channels, row, out var e02, out var e12, out var e22, out var e32);
                 Column(p + 3 * channels, row, out var e03, out var e13, out var e23, out var e33);
                 // ·B along each row, the same combination.
-                float* dst = v + (nint)t * channels + c;
+                float* dst = v + (nint)l * channels + c;
                 StoreRow(dst, plane, 0, e00, e01, e02, e03);
                 StoreRow(dst, plane, 4, e10, e11, e12, e13);
                 StoreRow(dst, plane, 8, e20, e21, e22, e23);
@@ -415,17 +458,16 @@ internal static unsafe class WinogradConvolution
     /// Y = Aᵀ·M·A per tile for channels [o0, o1), plus the bias, cut at zero with <paramref name="relu"/>: each
     /// tile's four outputs into the channels-last grid <paramref name="y"/> (2·rows × 2·columns × O).
     /// </summary>
-    static void TransformOutput(in Tiles tiles, int outChannels, int o0, int o1, float* m, float* bias, bool relu, float* y)
+    static void TransformOutput(in Tiles tiles, Band band, int outChannels, int o0, int o1, float* m, float* bias, bool relu, float* y)
     {
-        int count = tiles.Count;
-        nint plane = (nint)count * outChannels, row = (nint)2 * tiles.Columns * outChannels;
-        for (int t = 0; t < count; t++)
+        nint plane = (nint)band.Count * outChannels, row = (nint)2 * tiles.Columns * outChannels;
+        for (int l = 0; l < band.Count; l++)
         {
-            int ty = t / tiles.Columns, tx = t - ty * tiles.Columns;
+            int t = band.First + l, ty = t / tiles.Columns, tx = t - ty * tiles.Columns;
             float* corner = y + 2 * ty * row + (nint)2 * tx * outChannels;
             for (int o = o0; o < o1; o += 16)
             {
-                float* p = m + (nint)t * outChannels + o;
+                float* p = m + (nint)l * outChannels + o;
                 Fold(p, plane, 0, out var f00, out var f10);
                 Fold(p, plane, 1, out var f01, out var f11);
                 Fold(p, plane, 2, out var f02, out var f12);
@@ -447,19 +489,18 @@ internal static unsafe class WinogradConvolution
     /// dM = A·dY·Aᵀ per tile from its 2×2 output gradient (channels last on the tile grid, as
     /// <see cref="TransformOutput"/> writes it). Down the rows: d0, d0 + d1, d0 − d1, −d1; then the same along them.
     /// </summary>
-    static void TransformOutputGradient(in Tiles tiles, int outChannels, float* g, float* dm)
+    static void TransformOutputGradient(in Tiles tiles, Band band, int outChannels, float* g, float* dm)
     {
-        int count = tiles.Count;
-        nint plane = (nint)count * outChannels, row = (nint)2 * tiles.Columns * outChannels;
-        for (int t = 0; t < count; t++)
+        nint plane = (nint)band.Count * outChannels, row = (nint)2 * tiles.Columns * outChannels;
+        for (int l = 0; l < band.Count; l++)
         {
-            int ty = t / tiles.Columns, tx = t - ty * tiles.Columns;
+            int t = band.First + l, ty = t / tiles.Columns, tx = t - ty * tiles.Columns;
             float* corner = g + 2 * ty * row + (nint)2 * tx * outChannels;
             for (int o = 0; o < outChannels; o += 16)
             {
                 var d00 = Vector512.Load(corner + o); var d01 = Vector512.Load(corner + outChannels + o);
                 var d10 = Vector512.Load(corner + row + o); var d11 = Vector512.Load(corner + row + outChannels + o);
-                float* dst = dm + (nint)t * outChannels + o;
+                float* dst = dm + (nint)l * outChannels + o;
                 SpreadColumns(dst, plane, 0, d00, d01);
                 SpreadColumns(dst, plane, 4, d00 + d10, d01 + d11);
                 SpreadColumns(dst, plane, 8, d00 - d10, d01 - d11);
@@ -482,39 +523,38 @@ internal static unsafe class WinogradConvolution
     /// Y = Aᵀ·M·A per tile for channels [o0, o1), plus the bias, then the tile's maximum (the first maximum wins,
     /// NaN wins, as <see cref="MaxPool"/>) cut at zero, and its index in the cropped plane: [tile][channel].
     /// </summary>
-    static void TransformOutputPooled(in Tiles tiles, int outChannels, int o0, int o1, float* m, float* bias, float* best, int* at)
+    static void TransformOutputPooled(in Tiles tiles, Band band, int outChannels, int o0, int o1, float* m, float* bias, float* best, int* at)
     {
-        int count = tiles.Count, width = 2 * tiles.Columns;
-        nint plane = (nint)count * outChannels;
+        int width = 2 * tiles.Columns;
+        nint plane = (nint)band.Count * outChannels;
         var one = Vector512<int>.One;
         var nextRow = Vector512.Create(width);
-        for (int ty = 0; ty < tiles.Rows; ty++)
-            for (int tx = 0; tx < tiles.Columns; tx++)
+        for (int l = 0; l < band.Count; l++)
+        {
+            int t = band.First + l, ty = t / tiles.Columns, tx = t - ty * tiles.Columns;
+            var corner = Vector512.Create(2 * ty * width + 2 * tx);
+            for (int o = o0; o < o1; o += 16)
             {
-                int t = ty * tiles.Columns + tx;
-                var corner = Vector512.Create(2 * ty * width + 2 * tx);
-                for (int o = o0; o < o1; o += 16)
-                {
-                    float* p = m + (nint)t * outChannels + o;
-                    // Aᵀ down each column: m0 + m1 + m2, m1 − m2 − m3.
-                    Fold(p, plane, 0, out var f00, out var f10);
-                    Fold(p, plane, 1, out var f01, out var f11);
-                    Fold(p, plane, 2, out var f02, out var f12);
-                    Fold(p, plane, 3, out var f03, out var f13);
-                    var b = bias == null ? Vector512<float>.Zero : Vector512.Load(bias + o);
-                    var y00 = f00 + f01 + f02 + b; var y01 = f01 - f02 - f03 + b;
-                    var y10 = f10 + f11 + f12 + b; var y11 = f11 - f12 - f13 + b;
-                    var right = Wins(y01, y00);
-                    var top = Vector512.ConditionalSelect(right, y01, y00);
-                    var topAt = right.AsInt32() & one;
-                    right = Wins(y11, y10);
-                    var bottom = Vector512.ConditionalSelect(right, y11, y10);
-                    var bottomAt = nextRow + (right.AsInt32() & one);
-                    var lower = Wins(bottom, top);
-                    Vector512.Max(Vector512.ConditionalSelect(lower, bottom, top), Vector512<float>.Zero).Store(best + (nint)t * outChannels + o);
-                    (corner + Vector512.ConditionalSelect(lower.AsInt32(), bottomAt, topAt)).Store(at + (nint)t * outChannels + o);
-                }
+                float* p = m + (nint)l * outChannels + o;
+                // Aᵀ down each column: m0 + m1 + m2, m1 − m2 − m3.
+                Fold(p, plane, 0, out var f00, out var f10);
+                Fold(p, plane, 1, out var f01, out var f11);
+                Fold(p, plane, 2, out var f02, out var f12);
+                Fold(p, plane, 3, out var f03, out var f13);
+                var b = bias == null ? Vector512<float>.Zero : Vector512.Load(bias + o);
+                var y00 = f00 + f01 + f02 + b; var y01 = f01 - f02 - f03 + b;
+                var y10 = f10 + f11 + f12 + b; var y11 = f11 - f12 - f13 + b;
+                var right = Wins(y01, y00);
+                var top = Vector512.ConditionalSelect(right, y01, y00);
+                var topAt = right.AsInt32() & one;
+                right = Wins(y11, y10);
+                var bottom = Vector512.ConditionalSelect(right, y11, y10);
+                var bottomAt = nextRow + (right.AsInt32() & one);
+                var lower = Wins(bottom, top);
+                Vector512.Max(Vector512.ConditionalSelect(lower, bottom, top), Vector512<float>.Zero).Store(best + (nint)t * outChannels + o);
+                (corner + Vector512.ConditionalSelect(lower.AsInt32(), bottomAt, topAt)).Store(at + (nint)t * outChannels + o);
             }
+        }
     }
 
     /// <summary>Where <paramref name="later"/> replaces <paramref name="first"/>: greater, or NaN.</summary>
@@ -534,35 +574,32 @@ internal static unsafe class WinogradConvolution
     /// dM = A·dY·Aᵀ per tile, where dY is the tile's gradient: the masked pooled gradient at the winner (row i,
     /// column j of the tile), zero elsewhere. dM[a][b] = g·Aᵀ[i][a]·Aᵀ[j][b], Aᵀ's rows (1, 1, 1, 0), (0, 1, −1, −1).
     /// </summary>
-    static void TransformOutputGradientPooled(in Tiles tiles, int outChannels, float* g, int* at, float* dm)
+    static void TransformOutputGradientPooled(in Tiles tiles, Band band, int outChannels, float* g, int* at, float* dm)
     {
-        int count = tiles.Count, width = 2 * tiles.Columns;
-        nint plane = (nint)count * outChannels;
+        int width = 2 * tiles.Columns;
+        nint plane = (nint)band.Count * outChannels;
         var odd = Vector512<int>.One;
-        for (int ty = 0; ty < tiles.Rows; ty++)
+        for (int l = 0; l < band.Count; l++)
         {
+            int t = band.First + l, ty = t / tiles.Columns;
             var secondRow = Vector512.Create((2 * ty + 1) * width);
-            for (int tx = 0; tx < tiles.Columns; tx++)
+            for (int o = 0; o < outChannels; o += 16)
             {
-                int t = ty * tiles.Columns + tx;
-                for (int o = 0; o < outChannels; o += 16)
-                {
-                    nint k = (nint)t * outChannels + o;
-                    var grad = Vector512.Load(g + k);
-                    var index = Vector512.Load(at + k);
-                    var lowerRow = Vector512.GreaterThanOrEqual(index, secondRow).AsSingle();
-                    var rightColumn = Vector512.Equals(index & odd, odd).AsSingle();
-                    var zero = Vector512<float>.Zero;
-                    // g·Aᵀ[i][a] for a = 0..3.
-                    var r0 = Vector512.ConditionalSelect(lowerRow, zero, grad);
-                    var r2 = Vector512.ConditionalSelect(lowerRow, -grad, grad);
-                    var r3 = Vector512.ConditionalSelect(lowerRow, -grad, zero);
-                    float* dst = dm + k;
-                    SpreadRow(dst, plane, 0, r0, rightColumn);
-                    SpreadRow(dst, plane, 4, grad, rightColumn);
-                    SpreadRow(dst, plane, 8, r2, rightColumn);
-                    SpreadRow(dst, plane, 12, r3, rightColumn);
-                }
+                nint k = (nint)t * outChannels + o;
+                var grad = Vector512.Load(g + k);
+                var index = Vector512.Load(at + k);
+                var lowerRow = Vector512.GreaterThanOrEqual(index, secondRow).AsSingle();
+                var rightColumn = Vector512.Equals(index & odd, odd).AsSingle();
+                var zero = Vector512<float>.Zero;
+                // g·Aᵀ[i][a] for a = 0..3.
+                var r0 = Vector512.ConditionalSelect(lowerRow, zero, grad);
+                var r2 = Vector512.ConditionalSelect(lowerRow, -grad, grad);
+                var r3 = Vector512.ConditionalSelect(lowerRow, -grad, zero);
+                float* dst = dm + (nint)l * outChannels + o;
+                SpreadRow(dst, plane, 0, r0, rightColumn);
+                SpreadRow(dst, plane, 4, grad, rightColumn);
+                SpreadRow(dst, plane, 8, r2, rightColumn);
+                SpreadRow(dst, plane, 12, r3, rightColumn);
             }
         }
     }
@@ -578,17 +615,16 @@ internal static unsafe class WinogradConvolution
         Vector512.ConditionalSelect(rightColumn, -r, zero).Store(dst + (first + 3) * plane);
     }
 
-    /// <summary>dd = B·dV·Bᵀ per tile and channel, added into the padded channels-last buffer at the tile's corner.</summary>
-    static void TransformInputGradient(in Tiles tiles, int channels, float* dv, float* padded)
+    /// <summary>dd = B·dV·Bᵀ per tile of a band and channel, added into the padded channels-last buffer at the tile's corner.</summary>
+    static void TransformInputGradient(in Tiles tiles, Band band, int channels, float* dv, float* padded)
     {
-        int count = tiles.Count;
-        nint row = (nint)tiles.PaddedWidth * channels, plane = (nint)count * channels;
-        for (int t = 0; t < count; t++)
+        nint row = (nint)tiles.PaddedWidth * channels, plane = (nint)band.Count * channels;
+        for (int l = 0; l < band.Count; l++)
         {
-            float* corner = padded + tiles.Corner(t, channels);
+            float* corner = padded + tiles.Corner(band.First + l, channels);
             for (int c = 0; c < channels; c += 16)
             {
-                float* src = dv + (nint)t * channels + c;
+                float* src = dv + (nint)l * channels + c;
                 // B·Z per column b: z0, z1 − z2 + z3, z1 + z2 − z0, −z3.
                 Unfold(src, plane, 0, out var h00, out var h10, out var h20, out var h30);
                 Unfold(src, plane, 1, out var h01, out var h11, out var h21, out var h31);
@@ -623,12 +659,15 @@ internal static unsafe class WinogradConvolution
     /// <summary>Blocks of at most <see cref="MaxRows"/> rows that <paramref name="total"/> rows take.</summary>
     static int Blocks(int total) => (total + MaxRows - 1) / MaxRows;
 
-    /// <summary>Block <paramref name="k"/> of <paramref name="blocks"/> over <paramref name="total"/> rows, the sizes as even as they come (25 = 7 + 6 + 6 + 6).</summary>
-    static (int First, int Rows) Block(int total, int blocks, int k)
+    /// <summary>Part <paramref name="k"/> of <paramref name="parts"/> over <paramref name="total"/> rows or tiles, the sizes as even as they come (25 = 7 + 6 + 6 + 6).</summary>
+    static Band Split(int total, int parts, int k)
     {
-        int from = total * k / blocks, to = total * (k + 1) / blocks;
-        return (from, to - from);
+        int from = total * k / parts, to = total * (k + 1) / parts;
+        return new(from, to - from);
     }
+
+    /// <summary>Consecutive tiles (or rows) [First, First + Count).</summary>
+    readonly record struct Band(int First, int Count);
 
     static float* Scratch(ref float[]? buffer, int size)
     {

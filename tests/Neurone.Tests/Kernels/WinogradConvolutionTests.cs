@@ -16,6 +16,7 @@ public class WinogradConvolutionTests
         { 13, 13, 0, 32, 64, 5 },  // LeNet's second layer: 11×11 pooled to 5×5 (the last row and column unread)
         { 15, 15, 0, 64, 32, 4 },  // the CIFAR net's fourth layer, fewer outputs: 13×13 pooled to 6×6
         { 10, 9, 1, 32, 32, 4 },   // padded, not square, an odd width
+        { 32, 32, 0, 32, 32, 2 },  // the CIFAR net's second layer: 225 tiles, taken in two bands
         { 13, 13, 0, 32, 64, 1 },  // one image: the forward splits its output channels between the threads
     };
 
@@ -170,6 +171,7 @@ public class WinogradConvolutionTests
         { 15, 15, 1, 32, 64, 3, true },   // the CIFAR net's third layer ("same"): 15×15, odd, so the tiles overhang
         { 8, 8, 1, 32, 32, 4, false },    // "same", even, no ReLU
         { 13, 11, 0, 64, 32, 2, true },   // "valid", 11×9
+        { 24, 24, 1, 32, 32, 2, true },   // 144 tiles, taken in two bands
         { 9, 9, 1, 32, 64, 1, true },     // one image: the forward splits its output channels
     };
 
