@@ -467,16 +467,11 @@ internal static unsafe class WinogradConvolution
             float* corner = y + 2 * ty * row + (nint)2 * tx * outChannels;
             for (int o = o0; o < o1; o += 16)
             {
-                float* p = m + (nint)l * outChannels + o;
-                Fold(p, plane, 0, out var f00, out var f10);
-                Fold(p, plane, 1, out var f01, out var f11);
-                Fold(p, plane, 2, out var f02, out var f12);
-                Fold(p, plane, 3, out var f03, out var f13);
-                var b = bias == null ? Vector512<float>.Zero : Vector512.Load(bias + o);
-                Finish(f00 + f01 + f02 + b, relu).Store(corner + o);
-                Finish(f01 - f02 - f03 + b, relu).Store(corner + outChannels + o);
-                Finish(f10 + f11 + f12 + b, relu).Store(corner + row + o);
-                Finish(f11 - f12 - f13 + b, relu).Store(corner + row + outChannels + o);
+                TileOutputs(m + (nint)l * outChannels + o, plane, bias, o, out var y00, out var y01, out var y10, out var y11);
+                Finish(y00, relu).Store(corner + o);
+                Finish(y01, relu).Store(corner + outChannels + o);
+                Finish(y10, relu).Store(corner + row + o);
+                Finish(y11, relu).Store(corner + row + outChannels + o);
             }
         }
     }
@@ -535,15 +530,7 @@ internal static unsafe class WinogradConvolution
             var corner = Vector512.Create(2 * ty * width + 2 * tx);
             for (int o = o0; o < o1; o += 16)
             {
-                float* p = m + (nint)l * outChannels + o;
-                // Aᵀ down each column: m0 + m1 + m2, m1 − m2 − m3.
-                Fold(p, plane, 0, out var f00, out var f10);
-                Fold(p, plane, 1, out var f01, out var f11);
-                Fold(p, plane, 2, out var f02, out var f12);
-                Fold(p, plane, 3, out var f03, out var f13);
-                var b = bias == null ? Vector512<float>.Zero : Vector512.Load(bias + o);
-                var y00 = f00 + f01 + f02 + b; var y01 = f01 - f02 - f03 + b;
-                var y10 = f10 + f11 + f12 + b; var y11 = f11 - f12 - f13 + b;
+                TileOutputs(m + (nint)l * outChannels + o, plane, bias, o, out var y00, out var y01, out var y10, out var y11);
                 var right = Wins(y01, y00);
                 var top = Vector512.ConditionalSelect(right, y01, y00);
                 var topAt = right.AsInt32() & one;
@@ -555,6 +542,24 @@ internal static unsafe class WinogradConvolution
                 (corner + Vector512.ConditionalSelect(lower.AsInt32(), bottomAt, topAt)).Store(at + (nint)t * outChannels + o);
             }
         }
+    }
+
+    /// <summary>
+    /// One tile's four outputs for 16 channels from its 16 products at <paramref name="p"/> (points
+    /// <paramref name="plane"/> apart): Aᵀ down each column (m0 + m1 + m2, m1 − m2 − m3), then along each row, plus
+    /// the bias of channels o..o + 15 (none when null).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void TileOutputs(float* p, nint plane, float* bias, int o,
+        out Vector512<float> y00, out Vector512<float> y01, out Vector512<float> y10, out Vector512<float> y11)
+    {
+        Fold(p, plane, 0, out var f00, out var f10);
+        Fold(p, plane, 1, out var f01, out var f11);
+        Fold(p, plane, 2, out var f02, out var f12);
+        Fold(p, plane, 3, out var f03, out var f13);
+        var b = bias == null ? Vector512<float>.Zero : Vector512.Load(bias + o);
+        y00 = f00 + f01 + f02 + b; y01 = f01 - f02 - f03 + b;
+        y10 = f10 + f11 + f12 + b; y11 = f11 - f12 - f13 + b;
     }
 
     /// <summary>Where <paramref name="later"/> replaces <paramref name="first"/>: greater, or NaN.</summary>
