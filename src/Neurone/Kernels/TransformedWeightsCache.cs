@@ -12,8 +12,15 @@ namespace Neurone.Kernels;
 /// </summary>
 internal sealed unsafe class TransformedWeightsCache
 {
-    /// <summary>Layers remembered: the CIFAR net has two Winograd layers, so more than one.</summary>
+    /// <summary>Layers remembered: the CIFAR net has three Winograd layers, so more than one.</summary>
     const int Capacity = 4;
+
+    /// <summary>
+    /// The largest transform remembered (4 MB: 256 → 256 channels). A larger layer has so many multiplies per
+    /// weight that transforming on every call costs little, and remembering four of them (with their copies)
+    /// would hold hundreds of megabytes per thread.
+    /// </summary>
+    const int MaxRemembered = 1 << 20;
 
     sealed class Entry
     {
@@ -25,17 +32,25 @@ internal sealed unsafe class TransformedWeightsCache
     readonly Entry[] entries = Enumerable.Range(0, Capacity).Select(_ => new Entry()).ToArray();
     readonly bool byOutput;
     long clock;
+    float[] large = [];
 
     /// <param name="byOutput">Which layout this cache holds (see <see cref="WinogradConvolution.TransformWeights"/>).</param>
     public TransformedWeightsCache(bool byOutput) => this.byOutput = byOutput;
 
     /// <summary>
     /// The transform of the O×C×3×3 weight <paramref name="w"/>: a remembered one when the weights are unchanged,
-    /// otherwise computed here into the least recently used entry. Valid until the next call.
+    /// otherwise computed here into the least recently used entry (a layer too large to remember, every time). Valid
+    /// until the next call.
     /// </summary>
     public float[] Get(float* w, int channels, int outChannels)
     {
-        int size = outChannels * channels * 9;
+        int size = outChannels * channels * 9, transformedSize = WinogradConvolution.TransformedSize(channels, outChannels);
+        if (transformedSize > MaxRemembered)
+        {
+            if (large.Length < transformedSize) large = new float[transformedSize];
+            fixed (float* u = large) WinogradConvolution.TransformWeights(w, channels, outChannels, u, byOutput);
+            return large;
+        }
         var weights = new ReadOnlySpan<int>(w, size);
         clock++;
         Entry oldest = entries[0];
@@ -49,7 +64,6 @@ internal sealed unsafe class TransformedWeightsCache
             if (e.LastUse < oldest.LastUse) oldest = e;
         }
         if (oldest.Source.Length != size) oldest.Source = new float[size];
-        int transformedSize = WinogradConvolution.TransformedSize(channels, outChannels);
         if (oldest.Transformed.Length != transformedSize) oldest.Transformed = new float[transformedSize];
         new ReadOnlySpan<float>(w, size).CopyTo(oldest.Source);
         (oldest.Channels, oldest.OutChannels, oldest.LastUse) = (channels, outChannels, clock);

@@ -258,6 +258,25 @@ public class WinogradConvolutionTests
     }
 
     [Fact]
+    public void ALayerTooLargeToRememberIsTransformedOnEveryCall()
+    {
+        // 256 → 288 channels: a transform above what the cache keeps.
+        var g = WindowGeometry.Create("conv", 4, 4, 3, 3, 1, 1, 1, 1, 1, 1);
+        int c = 256, o = 288;
+        var x = ConvolutionKernelTests.Random(c * g.InPlane, 23);
+        var w = ConvolutionKernelTests.Random(o * c * 9, 24);
+        foreach (int round in new[] { 0, 1 })
+        {
+            if (round == 1) w[^1] += 5f;
+            var expected = ConvolutionKernelTests.Naive(g, 1, c, o, x, w, null);
+            var y = new float[expected.Length];
+            Convolution.Forward(g, 1, c, o, x, w, [], y);
+            for (int i = 0; i < y.Length; i++)
+                Assert.True(Math.Abs(expected[i] - y[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"round {round}, output {i}: expected {expected[i]}, got {y[i]}");
+        }
+    }
+
+    [Fact]
     public void BackwardAddsOntoTheWeightAndBiasGradientsWithBetaOne()
     {
         var (g, pool) = Geometry(13, 13, 0);
