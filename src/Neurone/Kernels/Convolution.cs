@@ -11,7 +11,7 @@ namespace Neurone.Kernels;
 /// column buffer (kept between calls, so steady state allocates nothing) and multiplies once, single-threaded:
 /// at LeNet sizes a GEMM is too small to split well, images are not, and a group of them fills the GEMM's
 /// tiles. First layers (few taps) skip the lowering (<see cref="DirectConvolution"/>); 3×3 stride-1 layers with
-/// channel counts in multiples of 32 run Winograd's F(2×2, 3×3) instead (<see cref="WinogradConvolution"/>), fused
+/// channel counts in multiples of 16 run Winograd's F(2×2, 3×3) instead (<see cref="WinogradConvolution"/>), fused
 /// ReLU and 2×2 pooling included. With fewer images than
 /// threads the forward splits the output channels between the threads instead, and the backward runs the
 /// images in turn with threaded GEMMs. A following ReLU, or ReLU and max pooling, can be fused: each group is

@@ -19,7 +19,7 @@ namespace Neurone.Kernels;
 /// gradient is B·(dM·Uᵀ)·Bᵀ summed over the overlapping tiles, the weight gradient Gᵀ·(Σ V·dM)·G. LeNet's second
 /// layer (32 → 64 channels, 13×13 pooled to 5×5): 25 tiles per image and 2.25× fewer multiplies than the cropped
 /// im2col products, in each of the three. Results differ from the direct sum by rounding only (the transforms add
-/// and subtract a few neighbours and halve). Needs AVX-512 and channel counts in multiples of 32; pooled, the
+/// and subtract a few neighbours and halve). Needs AVX-512 and channel counts in multiples of 16; pooled, the
 /// indices are those <see cref="MaxPool"/> records, so the other path can read them.
 /// </remarks>
 internal static unsafe class WinogradConvolution
@@ -27,11 +27,11 @@ internal static unsafe class WinogradConvolution
     /// <summary>Points of a transformed tile (4×4).</summary>
     const int Points = 16;
 
-    /// <summary>Channels per product block: two vectors.</summary>
+    /// <summary>Channels per product block: two vectors (one for a last block of 16).</summary>
     const int Width = 32;
 
-    /// <summary>Channel counts, and a forward's range of output channels, come in multiples of this.</summary>
-    public const int ChannelBlock = Width;
+    /// <summary>Channel counts, and a forward's range of output channels, come in multiples of this: one vector.</summary>
+    public const int ChannelBlock = 16;
 
     /// <summary>The most rows (tiles, or input channels) one product block takes: 8 × 2 vectors of accumulators.</summary>
     const int MaxRows = 8;
@@ -46,7 +46,7 @@ internal static unsafe class WinogradConvolution
     public static bool Applies(in WindowGeometry conv, int channels, int outChannels) =>
         Simd.Best == SimdLevel.Vector512
         && conv.KernelH == 3 && conv.KernelW == 3 && conv.StrideH == 1 && conv.StrideW == 1 && conv.DilationH == 1 && conv.DilationW == 1
-        && channels % Width == 0 && outChannels % Width == 0;
+        && channels % ChannelBlock == 0 && outChannels % ChannelBlock == 0;
 
     /// <summary>
     /// True when <paramref name="conv"/> (cropped to what the pooling reads) fits and <paramref name="pool"/>'s windows
@@ -145,7 +145,7 @@ internal static unsafe class WinogradConvolution
     }
 
     /// <summary>
-    /// One image: output channels [<paramref name="o0"/>, <paramref name="o1"/>) (multiples of 32) of the
+    /// One image: output channels [<paramref name="o0"/>, <paramref name="o1"/>) (multiples of 16) of the
     /// convolution plus <paramref name="bias"/> (may be null), cut at zero with <paramref name="relu"/>, into the
     /// O×OH×OW <paramref name="y"/>. <paramref name="u"/> is <see cref="TransformWeights"/> by channel.
     /// </summary>
@@ -219,7 +219,7 @@ internal static unsafe class WinogradConvolution
             {
                 var (t0, rows) = Split(n, tileBlocks, k);
                 for (int o = o0; o < o1; o += Width)
-                    Product(rows, v + ((nint)xi * n + t0) * channels, channels, 1, u + (nint)xi * channels * outChannels + o, outChannels,
+                    Product(rows, o1 - o, v + ((nint)xi * n + t0) * channels, channels, 1, u + (nint)xi * channels * outChannels + o, outChannels,
                         m + ((nint)xi * n + t0) * outChannels + o, outChannels, channels, accumulate: false);
             }
         return m;
@@ -310,7 +310,7 @@ internal static unsafe class WinogradConvolution
                     {
                         var (c0, rows) = Split(channels, channelBlocks, k);
                         for (int o = 0; o < outChannels; o += Width)
-                            Product(rows, v + (nint)xi * n * channels + c0, 1, channels, dm + (nint)xi * n * outChannels + o, outChannels,
+                            Product(rows, outChannels - o, v + (nint)xi * n * channels + c0, 1, channels, dm + (nint)xi * n * outChannels + o, outChannels,
                                 du + (nint)xi * channels * outChannels + (nint)c0 * outChannels + o, outChannels, n, accumulate: true);
                     }
             }
@@ -323,7 +323,7 @@ internal static unsafe class WinogradConvolution
                 {
                     var (t0, rows) = Split(n, tileBlocks, k);
                     for (int c = 0; c < channels; c += Width)
-                        Product(rows, dm + ((nint)xi * n + t0) * outChannels, outChannels, 1, ut + (nint)xi * channels * outChannels + c, channels,
+                        Product(rows, channels - c, dm + ((nint)xi * n + t0) * outChannels, outChannels, 1, ut + (nint)xi * channels * outChannels + c, channels,
                             dv + ((nint)xi * n + t0) * channels + c, channels, outChannels, accumulate: false);
                 }
             TransformInputGradient(tiles, band, channels, dv, dxp);
@@ -681,24 +681,37 @@ internal static unsafe class WinogradConvolution
     }
 
     /// <summary>
-    /// c[r][0..32) (+)= Σ_k a[r·aRow + k·aK]·b[k·ldb + 0..32) for <paramref name="rows"/> ≤ 8 rows: every product of
-    /// this kernel, with the rows and the depth chosen by the caller.
+    /// c[r][0..w) (+)= Σ_k a[r·aRow + k·aK]·b[k·ldb + 0..w) for <paramref name="rows"/> ≤ 8 rows and w = 32 (16 when
+    /// only <paramref name="columns"/> &lt; 32 remain): every product of this kernel, with the rows and the depth
+    /// chosen by the caller.
     /// </summary>
-    static void Product(int rows, float* a, nint aRow, nint aK, float* b, nint ldb, float* c, nint ldc, int depth, bool accumulate)
+    static void Product(int rows, int columns, float* a, nint aRow, nint aK, float* b, nint ldb, float* c, nint ldc, int depth, bool accumulate)
+    {
+        if (columns >= Width) Product<Two>(rows, a, aRow, aK, b, ldb, c, ldc, depth, accumulate);
+        else Product<One>(rows, a, aRow, aK, b, ldb, c, ldc, depth, accumulate);
+    }
+
+    static void Product<TColumns>(int rows, float* a, nint aRow, nint aK, float* b, nint ldb, float* c, nint ldc, int depth, bool accumulate)
+        where TColumns : struct, IVectors
     {
         switch (rows)
         {
-            case 1: Product<R1>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
-            case 2: Product<R2>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
-            case 3: Product<R3>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
-            case 4: Product<R4>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
-            case 5: Product<R5>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
-            case 6: Product<R6>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
-            case 7: Product<R7>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
-            case 8: Product<R8>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            case 1: Product<R1, TColumns>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            case 2: Product<R2, TColumns>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            case 3: Product<R3, TColumns>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            case 4: Product<R4, TColumns>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            case 5: Product<R5, TColumns>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            case 6: Product<R6, TColumns>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            case 7: Product<R7, TColumns>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
+            case 8: Product<R8, TColumns>(a, aRow, aK, b, ldb, c, ldc, depth, accumulate); break;
             default: throw new ArgumentOutOfRangeException(nameof(rows), rows, "a product block has 1 to 8 rows.");
         }
     }
+
+    /// <summary>Vectors of 16 columns a product block takes.</summary>
+    interface IVectors { static abstract int Count { get; } }
+    struct One : IVectors { public static int Count => 1; }
+    struct Two : IVectors { public static int Count => 2; }
 
     interface IRows { static abstract int Count { get; } }
     struct R1 : IRows { public static int Count => 1; }
@@ -710,28 +723,30 @@ internal static unsafe class WinogradConvolution
     struct R7 : IRows { public static int Count => 7; }
     struct R8 : IRows { public static int Count => 8; }
 
-    /// <summary>The kernel for a row count known when compiled: the JIT drops the rows past it.</summary>
+    /// <summary>The kernel for a row and vector count known when compiled: the JIT drops the rows and the vector past them.</summary>
     [SkipLocalsInit]
-    static void Product<TRows>(float* a, nint aRow, nint aK, float* b, nint ldb, float* c, nint ldc, int depth, bool accumulate)
-        where TRows : struct, IRows
+    static void Product<TRows, TColumns>(float* a, nint aRow, nint aK, float* b, nint ldb, float* c, nint ldc, int depth, bool accumulate)
+        where TRows : struct, IRows where TColumns : struct, IVectors
     {
         int n = TRows.Count;
+        bool two = TColumns.Count > 1;
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
         if (accumulate)
         {
-            c00 = Vector512.Load(c); c01 = Vector512.Load(c + 16);
-            if (n > 1) { c10 = Vector512.Load(c + ldc); c11 = Vector512.Load(c + ldc + 16); }
-            if (n > 2) { c20 = Vector512.Load(c + 2 * ldc); c21 = Vector512.Load(c + 2 * ldc + 16); }
-            if (n > 3) { c30 = Vector512.Load(c + 3 * ldc); c31 = Vector512.Load(c + 3 * ldc + 16); }
-            if (n > 4) { c40 = Vector512.Load(c + 4 * ldc); c41 = Vector512.Load(c + 4 * ldc + 16); }
-            if (n > 5) { c50 = Vector512.Load(c + 5 * ldc); c51 = Vector512.Load(c + 5 * ldc + 16); }
-            if (n > 6) { c60 = Vector512.Load(c + 6 * ldc); c61 = Vector512.Load(c + 6 * ldc + 16); }
-            if (n > 7) { c70 = Vector512.Load(c + 7 * ldc); c71 = Vector512.Load(c + 7 * ldc + 16); }
+            c00 = Vector512.Load(c); if (two) c01 = Vector512.Load(c + 16);
+            if (n > 1) { c10 = Vector512.Load(c + ldc); if (two) c11 = Vector512.Load(c + ldc + 16); }
+            if (n > 2) { c20 = Vector512.Load(c + 2 * ldc); if (two) c21 = Vector512.Load(c + 2 * ldc + 16); }
+            if (n > 3) { c30 = Vector512.Load(c + 3 * ldc); if (two) c31 = Vector512.Load(c + 3 * ldc + 16); }
+            if (n > 4) { c40 = Vector512.Load(c + 4 * ldc); if (two) c41 = Vector512.Load(c + 4 * ldc + 16); }
+            if (n > 5) { c50 = Vector512.Load(c + 5 * ldc); if (two) c51 = Vector512.Load(c + 5 * ldc + 16); }
+            if (n > 6) { c60 = Vector512.Load(c + 6 * ldc); if (two) c61 = Vector512.Load(c + 6 * ldc + 16); }
+            if (n > 7) { c70 = Vector512.Load(c + 7 * ldc); if (two) c71 = Vector512.Load(c + 7 * ldc + 16); }
         }
         for (int k = 0; k < depth; k++)
         {
-            var b0 = Vector512.Load(b); var b1 = Vector512.Load(b + 16);
+            // With one vector the second column's multiplies run on a copy and are never stored.
+            var b0 = Vector512.Load(b); var b1 = two ? Vector512.Load(b + 16) : b0;
             float* ak = a;
             var s = Vector512.Create(ak[0]); c00 = Avx512F.FusedMultiplyAdd(s, b0, c00); c01 = Avx512F.FusedMultiplyAdd(s, b1, c01);
             if (n > 1) { s = Vector512.Create(ak[aRow]); c10 = Avx512F.FusedMultiplyAdd(s, b0, c10); c11 = Avx512F.FusedMultiplyAdd(s, b1, c11); }
@@ -744,13 +759,13 @@ internal static unsafe class WinogradConvolution
             a += aK;
             b += ldb;
         }
-        c00.Store(c); c01.Store(c + 16);
-        if (n > 1) { c10.Store(c + ldc); c11.Store(c + ldc + 16); }
-        if (n > 2) { c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 16); }
-        if (n > 3) { c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + 16); }
-        if (n > 4) { c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + 16); }
-        if (n > 5) { c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + 16); }
-        if (n > 6) { c60.Store(c + 6 * ldc); c61.Store(c + 6 * ldc + 16); }
-        if (n > 7) { c70.Store(c + 7 * ldc); c71.Store(c + 7 * ldc + 16); }
+        c00.Store(c); if (two) c01.Store(c + 16);
+        if (n > 1) { c10.Store(c + ldc); if (two) c11.Store(c + ldc + 16); }
+        if (n > 2) { c20.Store(c + 2 * ldc); if (two) c21.Store(c + 2 * ldc + 16); }
+        if (n > 3) { c30.Store(c + 3 * ldc); if (two) c31.Store(c + 3 * ldc + 16); }
+        if (n > 4) { c40.Store(c + 4 * ldc); if (two) c41.Store(c + 4 * ldc + 16); }
+        if (n > 5) { c50.Store(c + 5 * ldc); if (two) c51.Store(c + 5 * ldc + 16); }
+        if (n > 6) { c60.Store(c + 6 * ldc); if (two) c61.Store(c + 6 * ldc + 16); }
+        if (n > 7) { c70.Store(c + 7 * ldc); if (two) c71.Store(c + 7 * ldc + 16); }
     }
 }

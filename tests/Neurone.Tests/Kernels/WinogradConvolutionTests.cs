@@ -3,9 +3,9 @@ using Neurone.Kernels;
 namespace Neurone.Tests.Kernels;
 
 /// <summary>
-/// The fused convolution + ReLU + 2×2 max pooling of 3×3 layers with channels in multiples of 32, which
-/// <see cref="Convolution.ForwardReluMaxPool"/> runs by Winograd's F(2×2, 3×3) on a CPU with AVX-512: the same
-/// values as the definition up to rounding, the same winners, and the gradients of the unfused path.
+/// 3×3 stride-1 convolutions with channels in multiples of 16, alone or fused with ReLU and 2×2 max pooling, which
+/// <see cref="Convolution"/> runs by Winograd's F(2×2, 3×3) on a CPU with AVX-512: the values of the definition up
+/// to rounding, the same winners, and the gradients of the definitions.
 /// </summary>
 [Collection(ThreadSettingCollection.Name)]
 public class WinogradConvolutionTests
@@ -17,6 +17,7 @@ public class WinogradConvolutionTests
         { 15, 15, 0, 64, 32, 4 },  // the CIFAR net's fourth layer, fewer outputs: 13×13 pooled to 6×6
         { 10, 9, 1, 32, 32, 4 },   // padded, not square, an odd width
         { 32, 32, 0, 32, 32, 2 },  // the CIFAR net's second layer: 225 tiles, taken in two bands
+        { 13, 13, 0, 16, 48, 4 },  // channels in 16s: one-vector products
         { 13, 13, 0, 32, 64, 1 },  // one image: the forward splits its output channels between the threads
     };
 
@@ -173,6 +174,8 @@ public class WinogradConvolutionTests
         { 13, 11, 0, 64, 32, 2, true },   // "valid", 11×9
         { 24, 24, 1, 32, 32, 2, true },   // 144 tiles, taken in two bands
         { 9, 9, 1, 32, 64, 1, true },     // one image: the forward splits its output channels
+        { 9, 9, 1, 48, 16, 2, false },    // channels in 16s
+        { 7, 7, 1, 16, 48, 1, true },     // one image of 48 outputs: split 16 + 32
     };
 
     [Theory]
