@@ -246,7 +246,7 @@ internal static unsafe class WinogradConvolution
         AddBiasGradient(g, outChannels, conv.OutPlane, gb);
         // Channels last on the whole tile grid, zero past an odd output's last row and column.
         float* tileGrad = Scratch(ref outputScratch, 4 * count * outChannels);
-        new Span<float>(tileGrad, 4 * count * outChannels).Clear();
+        if (width != conv.OutWidth || 2 * tiles.Rows != conv.OutHeight) new Span<float>(tileGrad, 4 * count * outChannels).Clear();
         for (int oy = 0; oy < conv.OutHeight; oy++)
             Transpose16.Matrix(g + (nint)oy * conv.OutWidth, conv.OutPlane, outChannels, conv.OutWidth, tileGrad + (nint)oy * width * outChannels, outChannels);
         BackwardFromTiles(conv, tiles, channels, outChannels, x, ut, tileGrad, null, gx, du);
@@ -398,11 +398,19 @@ internal static unsafe class WinogradConvolution
     /// <summary>The C×H×W image into the padded H'×W'×C buffer at (padH, padW), zeros around it.</summary>
     static void ToChannelsLast(in WindowGeometry conv, in Tiles tiles, int channels, float* x, float* padded)
     {
-        new Span<float>(padded, tiles.PaddedSize(channels)).Clear();
-        int h = Math.Min(conv.Height, tiles.PaddedHeight - conv.PadH);
-        for (int y = 0; y < h; y++)
-            Transpose16.Matrix(x + (nint)y * conv.Width, conv.InPlane, channels, conv.Width,
-                padded + ((nint)(y + conv.PadH) * tiles.PaddedWidth + conv.PadW) * channels, channels);
+        // Only the border is cleared (none at all for an unpadded layer the tiles cover, such as LeNet's second):
+        // the image's rows are written whole.
+        int rowFloats = tiles.PaddedWidth * channels, left = conv.PadW * channels, right = rowFloats - left - conv.Width * channels;
+        new Span<float>(padded, conv.PadH * rowFloats).Clear();
+        int below = conv.PadH + conv.Height;
+        new Span<float>(padded + (nint)below * rowFloats, (tiles.PaddedHeight - below) * rowFloats).Clear();
+        for (int y = 0; y < conv.Height; y++)
+        {
+            float* row = padded + (nint)(y + conv.PadH) * rowFloats;
+            new Span<float>(row, left).Clear();
+            new Span<float>(row + rowFloats - right, right).Clear();
+            Transpose16.Matrix(x + (nint)y * conv.Width, conv.InPlane, channels, conv.Width, row + left, channels);
+        }
     }
 
     /// <summary>The padded buffer's interior back to the C×H×W image (written over).</summary>
