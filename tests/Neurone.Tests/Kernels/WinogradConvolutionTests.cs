@@ -176,6 +176,8 @@ public class WinogradConvolutionTests
         { 9, 9, 1, 32, 64, 1, true },     // one image: the forward splits its output channels
         { 9, 9, 1, 48, 16, 2, false },    // channels in 16s
         { 7, 7, 1, 16, 48, 1, true },     // one image of 48 outputs: split 16 + 32
+        { 1, 1, 1, 16, 16, 2, true },     // a 1×1 image: one tile, mostly padding
+        { 5, 4, 2, 16, 32, 3, false },    // padding wider than the kernel's half: 7×6 outputs
     };
 
     [Theory]
