@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Neurone.Kernels;
 
@@ -203,7 +204,7 @@ public static unsafe class Convolution
         /// gradient, and a group's convolution output (or its gradient) when images are grouped or a ReLU or
         /// pooling is fused.
         /// </summary>
-        [ThreadStatic] static float[]? columnScratch, gradColumnScratch, planeScratch;
+        [ThreadStatic] static float[]? columnScratch, gradColumnScratch, planeScratch, laneSumScratch;
 
         WindowGeometry g, pool;
         int batch, channels, outChannels, rows, parts, gemmThreads, channelParts;
@@ -481,6 +482,11 @@ public static unsafe class Convolution
         void BackwardImages(int chunk, int first, int last)
         {
             if (winograd) { WinogradBackward(chunk, first, last); return; }
+            if (pooling && gx == null && reluOut != null && PooledDirectConvolution.GradientApplies(g, pool, rows))
+            {
+                PooledDirectBackward(chunk, first, last);
+                return;
+            }
             int p = g.OutPlane, inImage = channels * g.InPlane, outImage = outChannels * p, group = GroupSize();
             bool pointwise = g.IsPointwise;
             // Few taps: the weight gradient is too narrow a product for the GEMM (see DirectConvolution).
@@ -559,6 +565,33 @@ public static unsafe class Convolution
                 }
                 if (myU != null) WinogradConvolution.WeightGradient(myU, channels, outChannels, pw + (nint)chunk * outChannels * rows);
             }
+        }
+
+        /// <summary>
+        /// A pooled first layer's backward (no input gradient) straight from the pooled gradient: the chunk's images
+        /// summed in order into per-lane sums, whose lanes are added once at the end into the chunk's partials.
+        /// </summary>
+        void PooledDirectBackward(int chunk, int first, int last)
+        {
+            int inImage = channels * g.InPlane, pooledImage = outChannels * pool.OutPlane, stride = (rows + 1) * 16;
+            // The lane sums, then the image's permuted pixels, each on a cache line of its own.
+            int pixels = PooledDirectConvolution.PixelsScratchSize(pool, channels) * 16;
+            float* sums = (float*)(((nint)Scratch(ref laneSumScratch, outChannels * stride + pixels + 16) + 63) & ~(nint)63);
+            new Span<float>(sums, outChannels * stride).Clear();
+            for (int n = first; n < last; n++)
+            {
+                nint at = (nint)n * pooledImage;
+                PooledDirectConvolution.AccumulateWeightGradient(g, pool, channels, outChannels, x + (nint)n * inImage, reluOut + at, poolIdx + at, gy + at,
+                    sums, (Vector512<float>*)(sums + outChannels * stride));
+            }
+            fixed (float* pw = partialW, pb = partialB)
+                for (int o = 0; o < outChannels; o++)
+                {
+                    float* sum = sums + (nint)o * stride;
+                    if (gw != null)
+                        for (int t = 0; t < rows; t++) pw[((nint)chunk * outChannels + o) * rows + t] = Vector512.Sum(Vector512.Load(sum + t * 16));
+                    if (gb != null) pb[chunk * outChannels + o] = Vector512.Sum(Vector512.Load(sum + rows * 16));
+                }
         }
 
         /// <summary>Adds the per-chunk partial sums into the targets, in chunk order.</summary>

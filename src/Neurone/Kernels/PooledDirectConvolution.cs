@@ -115,4 +115,96 @@ internal static unsafe class PooledDirectConvolution
         Avx512F.MaskStore(pooled, outMask, best);
         Avx512F.MaskStore(winners, outMask.AsInt32(), at);
     }
+
+    /// <summary>
+    /// True when <see cref="AccumulateWeightGradient"/> takes the layer: a pooled direct convolution with a 3×3 kernel
+    /// whose pooled rows fit one vector (at most 16 windows) and whose input rows fit two (at most 32 pixels), as a
+    /// first layer on MNIST- or CIFAR-sized images.
+    /// </summary>
+    public static bool GradientApplies(in WindowGeometry g, in WindowGeometry pool, int taps) =>
+        Applies(g, pool, taps) && g.KernelH == 3 && g.KernelW == 3 && pool.OutWidth <= 16 && g.Width <= 32;
+
+    /// <summary>
+    /// Adds one C×H×W image's weight and bias gradients of <see cref="Forward"/> + ReLU into the lane sums
+    /// <paramref name="sums"/> (per output channel, taps + 1 vectors: the taps', then the bias's; their lanes are the
+    /// pooled columns), straight from the pooled gradient: each window's gradient, where its pooled
+    /// <paramref name="output"/> is positive, times the pixels under its winner. The unpooled gradient plane and the
+    /// im2col matrix the general path builds are never written. <paramref name="pixels"/> is scratch for
+    /// <see cref="PixelsScratchSize"/> vectors, 64-byte aligned.
+    /// </summary>
+    /// <remarks>
+    /// A pooled row's windows read rows 2·py .. 2·py + 3 and, for winner column j and tap column kj, the pixels at
+    /// 2·px + j + kj: for each row offset a and column shift b (0..3) the 16 windows' pixels are one permute of the
+    /// row's two vectors (P[a][b], lanes past the row's windows zeroed), and a tap's pixels under the winners are
+    /// P[i + ki][j + kj], picked lane by lane from four of them by the winners' row and column. All of an image's P
+    /// are built first; then each output channel and input channel keeps its 9 tap sums in registers over the rows.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AccumulateWeightGradient(in WindowGeometry g, in WindowGeometry pool, int channels, int outChannels, float* image,
+        float* output, int* winners, float* gradPooled, float* sums, Vector512<float>* pixels)
+    {
+        const int Shifts = 4, PerChannel = 16;
+        int taps = channels * 9, w = g.Width, pw = pool.OutWidth, ph = pool.OutHeight, pooledPlane = pool.OutPlane, planeWidth = g.OutWidth;
+        var lane = LaneMasks.Lanes512;
+        var evens = lane + lane;
+        var windows = LaneMasks.First512(pw);
+        var low = LaneMasks.First512(w);
+        var high = LaneMasks.First512(w - 16);
+        for (int py = 0; py < ph; py++)
+            for (int c = 0; c < channels; c++)
+                for (int a = 0; a < Shifts; a++)
+                {
+                    float* row = image + (nint)c * g.InPlane + (2 * py + a) * w;
+                    var v0 = Avx512F.MaskLoad(row, low, Vector512<float>.Zero);
+                    var v1 = Avx512F.MaskLoad(row + 16, high, Vector512<float>.Zero);
+                    Vector512<float>* dst = pixels + (py * channels + c) * PerChannel + a * Shifts;
+                    for (int b = 0; b < Shifts; b++)
+                        dst[b] = Avx512F.PermuteVar16x32x2(v0, evens + Vector512.Create(b), v1) & windows;
+                }
+        var odd = Vector512<int>.One;
+        for (int o = 0; o < outChannels; o++)
+        {
+            float* sum = sums + (nint)o * (taps + 1) * 16;
+            var biasSum = Vector512.Load(sum + taps * 16);
+            for (int c = 0; c < channels; c++)
+            {
+                float* s = sum + c * 9 * 16;
+                var s0 = Vector512.Load(s); var s1 = Vector512.Load(s + 16); var s2 = Vector512.Load(s + 32);
+                var s3 = Vector512.Load(s + 48); var s4 = Vector512.Load(s + 64); var s5 = Vector512.Load(s + 80);
+                var s6 = Vector512.Load(s + 96); var s7 = Vector512.Load(s + 112); var s8 = Vector512.Load(s + 128);
+                for (int py = 0; py < ph; py++)
+                {
+                    int at = o * pooledPlane + py * pw;
+                    var keep = Vector512.GreaterThan(Avx512F.MaskLoad(output + at, windows, Vector512<float>.Zero), Vector512<float>.Zero);
+                    var grad = Avx512F.MaskLoad(gradPooled + at, windows, Vector512<float>.Zero) & keep;
+                    var index = Avx512F.MaskLoad(winners + at, windows.AsInt32(), Vector512<int>.Zero);
+                    var lower = Vector512.GreaterThanOrEqual(index, Vector512.Create((2 * py + 1) * planeWidth)).AsSingle();
+                    var right = Vector512.Equals(index & odd, odd).AsSingle();
+                    if (c == 0) biasSum += grad;
+                    Vector512<float>* p = pixels + (py * channels + c) * PerChannel;
+                    s0 = Tap(grad, lower, right, p, 0, s0); s1 = Tap(grad, lower, right, p, 1, s1); s2 = Tap(grad, lower, right, p, 2, s2);
+                    s3 = Tap(grad, lower, right, p, 4, s3); s4 = Tap(grad, lower, right, p, 5, s4); s5 = Tap(grad, lower, right, p, 6, s5);
+                    s6 = Tap(grad, lower, right, p, 8, s6); s7 = Tap(grad, lower, right, p, 9, s7); s8 = Tap(grad, lower, right, p, 10, s8);
+                }
+                s0.Store(s); s1.Store(s + 16); s2.Store(s + 32); s3.Store(s + 48); s4.Store(s + 64);
+                s5.Store(s + 80); s6.Store(s + 96); s7.Store(s + 112); s8.Store(s + 128);
+            }
+            biasSum.Store(sum + taps * 16);
+        }
+    }
+
+    /// <summary>Vectors of scratch <see cref="AccumulateWeightGradient"/> needs for an image.</summary>
+    public static int PixelsScratchSize(in WindowGeometry pool, int channels) => pool.OutHeight * channels * 16;
+
+    /// <summary>
+    /// One tap's sum plus the gradient times the pixels under the winners: P[i + ki][j + kj] with the tap's P[ki][kj]
+    /// at <paramref name="first"/> (row offsets 4 vectors apart, column shifts 1).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<float> Tap(Vector512<float> grad, Vector512<float> lower, Vector512<float> right, Vector512<float>* p, int first, Vector512<float> sum)
+    {
+        var top = Vector512.ConditionalSelect(right, p[first + 1], p[first]);
+        var bottom = Vector512.ConditionalSelect(right, p[first + 5], p[first + 4]);
+        return Vector512.FusedMultiplyAdd(grad, Vector512.ConditionalSelect(lower, bottom, top), sum);
+    }
 }

@@ -203,6 +203,53 @@ public class ConvolutionKernelTests
     }
 
     [Theory]
+    // h, w, k, in channels, out channels, batch: LeNet's first layer (more images than gradient chunks), a
+    // CIFAR-sized pooled first layer (32 wide, 15 windows), an odd output (pooling drops a row and a column),
+    // a 5×5 kernel (the general path), two channels and out channels not a multiple of 4.
+    [InlineData(28, 28, 3, 1, 32, 11)]
+    [InlineData(32, 32, 3, 3, 8, 2)]
+    [InlineData(13, 13, 3, 1, 6, 3)]
+    [InlineData(14, 14, 5, 1, 4, 2)]
+    [InlineData(12, 11, 3, 2, 5, 2)]
+    public void PooledFirstLayerGradientsEqualTheDefinition(int h, int w, int k, int c, int o, int batch)
+    {
+        var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
+        var pool = WindowGeometry.Create("pool", g.OutHeight, g.OutWidth, 2, 2, 2, 2, 0, 0, 1, 1);
+        var crop = g with { OutHeight = 2 * pool.OutHeight, OutWidth = 2 * pool.OutWidth };
+        var cropPool = pool with { Height = crop.OutHeight, Width = crop.OutWidth };
+        // 3×3 kernels take the fused gradient; the 5×5 one the general path (unpooling, im2col and a product).
+        Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || PooledDirectConvolution.GradientApplies(crop, cropPool, c * k * k) == (k == 3));
+        var x = Random(batch * c * g.InPlane, 31);
+        var wt = Random(o * c * k * k, 32);
+        var b = Random(o, 33);
+        var pooled = new float[batch * o * pool.OutPlane];
+        var idx = new int[pooled.Length];
+        Convolution.ForwardReluMaxPool(g, pool, batch, c, o, x, wt, b, pooled, idx);
+        var gp = Random(pooled.Length, 34);
+        var gw = new float[wt.Length]; var gb = new float[o];
+        Convolution.BackwardReluMaxPool(g, pool, batch, c, o, x, wt, pooled, idx, gp, [], gw, 0f, gb, 0f);
+        // The convolution output's gradient by hand: each positive pooled value's gradient at its winner.
+        var gy = new float[batch * o * g.OutPlane];
+        int width = crop.OutWidth;
+        for (int plane = 0; plane < batch * o; plane++)
+            for (int q = 0; q < pool.OutPlane; q++)
+            {
+                int at = plane * pool.OutPlane + q;
+                if (pooled[at] > 0) gy[plane * g.OutPlane + idx[at] / width * g.OutWidth + idx[at] % width] = gp[at];
+            }
+        var (ew, eb) = NaiveWeightGradient(g, batch, c, o, x, gy);
+        double scale = ew.Max(Math.Abs) + 1;
+        for (int i = 0; i < ew.Length; i++) Assert.True(Math.Abs(ew[i] - gw[i]) <= 1e-5 * scale, $"weight gradient {i}: expected {ew[i]}, got {gw[i]}");
+        for (int i = 0; i < o; i++) Assert.True(Math.Abs(eb[i] - gb[i]) <= 1e-5 * (1 + Math.Abs(eb[i])), $"bias gradient {i}: expected {eb[i]}, got {gb[i]}");
+        AssertSameBitsForAnyThreadCount(() =>
+        {
+            var w2 = new float[wt.Length]; var b2 = new float[o];
+            Convolution.BackwardReluMaxPool(g, pool, batch, c, o, x, wt, pooled, idx, gp, [], w2, 0f, b2, 0f);
+            return [w2, b2];
+        });
+    }
+
+    [Theory]
     // h, w, k, in channels, out channels: LeNet's and the CIFAR net's first layers, a row of only a tail
     // (5 wide), 32 taps (the most the direct path takes), out channels not a multiple of its block of 8.
     [InlineData(28, 28, 3, 1, 32)]
