@@ -8,7 +8,9 @@ namespace Neurone.Kernels;
 /// <see cref="DirectConvolution.Forward"/> followed by 2×2 stride-2 max pooling, in registers: each pair of
 /// output rows is convolved for 4 channels and 32 columns at a time (16 accumulators) and pooled before it is
 /// stored, so the full-size convolution output (LeNet's first layer: 32×26×26 per image, four times the pooled
-/// output) is never written and read back. Only the pooled values and the winners' indices are stored.
+/// output) is never written and read back. Only the pooled values and the winners' indices are stored. For 3×3
+/// kernels the weight gradient comes straight from the pooled gradient and the winners, likewise without the
+/// full-size plane (<see cref="AccumulateWeightGradient"/>).
 /// </summary>
 /// <remarks>
 /// The same bits as the two kernels apart: every output is the same fused multiply-add chain over the taps
