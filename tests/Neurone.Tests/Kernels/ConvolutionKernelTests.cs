@@ -28,6 +28,23 @@ public class ConvolutionKernelTests
         return y;
     }
 
+    /// <summary>
+    /// The gradient of a fused conv + ReLU + 2×2 pooling's convolution output, by hand: each positive pooled value's
+    /// gradient at its winner (an index into the plane cropped to even sizes), zero elsewhere.
+    /// </summary>
+    internal static float[] GradientAtWinners(in WindowGeometry g, in WindowGeometry pool, int planes, float[] pooled, int[] winners, float[] gradPooled)
+    {
+        var gy = new float[planes * g.OutPlane];
+        int width = 2 * pool.OutWidth;
+        for (int plane = 0; plane < planes; plane++)
+            for (int q = 0; q < pool.OutPlane; q++)
+            {
+                int at = plane * pool.OutPlane + q;
+                if (pooled[at] > 0) gy[plane * g.OutPlane + winners[at] / width * g.OutWidth + winners[at] % width] = gradPooled[at];
+            }
+        return gy;
+    }
+
     internal static float[] Random(int count, int seed)
     {
         var rng = new Random(seed);
@@ -228,15 +245,7 @@ public class ConvolutionKernelTests
         var gp = Random(pooled.Length, 34);
         var gw = new float[wt.Length]; var gb = new float[o];
         Convolution.BackwardReluMaxPool(g, pool, batch, c, o, x, wt, pooled, idx, gp, [], gw, 0f, gb, 0f);
-        // The convolution output's gradient by hand: each positive pooled value's gradient at its winner.
-        var gy = new float[batch * o * g.OutPlane];
-        int width = crop.OutWidth;
-        for (int plane = 0; plane < batch * o; plane++)
-            for (int q = 0; q < pool.OutPlane; q++)
-            {
-                int at = plane * pool.OutPlane + q;
-                if (pooled[at] > 0) gy[plane * g.OutPlane + idx[at] / width * g.OutWidth + idx[at] % width] = gp[at];
-            }
+        var gy = GradientAtWinners(g, pool, batch * o, pooled, idx, gp);
         var (ew, eb) = NaiveWeightGradient(g, batch, c, o, x, gy);
         double scale = ew.Max(Math.Abs) + 1;
         for (int i = 0; i < ew.Length; i++) Assert.True(Math.Abs(ew[i] - gw[i]) <= 1e-5 * scale, $"weight gradient {i}: expected {ew[i]}, got {gw[i]}");

@@ -114,15 +114,7 @@ public class WinogradConvolutionTests
         var gx = new float[x.Length]; var gw = new float[wt.Length]; var gb = new float[o];
         Convolution.BackwardReluMaxPool(g, pool, batch, c, o, x, wt, pooled, idx, gp, gx, gw, 0f, gb, 0f);
 
-        // The convolution output's gradient by hand: each positive pooled value's gradient at its winner.
-        var gy = new float[batch * o * g.OutPlane];
-        int width = 2 * pool.OutWidth;
-        for (int plane = 0; plane < batch * o; plane++)
-            for (int k = 0; k < pool.OutPlane; k++)
-            {
-                int at = plane * pool.OutPlane + k;
-                if (pooled[at] > 0) gy[plane * g.OutPlane + idx[at] / width * g.OutWidth + idx[at] % width] = gp[at];
-            }
+        var gy = ConvolutionKernelTests.GradientAtWinners(g, pool, batch * o, pooled, idx, gp);
         AssertGradientsAreTheDefinitions(g, batch, c, o, x, wt, gy, gx, gw, gb);
     }
 
