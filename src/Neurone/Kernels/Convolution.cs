@@ -155,7 +155,7 @@ public static unsafe class Convolution
     /// 2×2 reads only 10×10, 83% of the outputs); the fused op then neither computes them nor, in the backward,
     /// multiplies their zero gradients.
     /// </summary>
-    static (WindowGeometry Conv, WindowGeometry Pool) CropToPooled(in WindowGeometry g, in WindowGeometry pool)
+    internal static (WindowGeometry Conv, WindowGeometry Pool) CropToPooled(in WindowGeometry g, in WindowGeometry pool)
     {
         int h = ReadExtent(pool.OutHeight, pool.StrideH, pool.PadH, pool.KernelH, pool.DilationH, g.OutHeight);
         int w = ReadExtent(pool.OutWidth, pool.StrideW, pool.PadW, pool.KernelW, pool.DilationW, g.OutWidth);

@@ -12,9 +12,6 @@ namespace Neurone.Kernels;
 /// </summary>
 internal sealed unsafe class TransformedWeightsCache
 {
-    /// <summary>Layers remembered: the CIFAR net has three Winograd layers, so more than one.</summary>
-    const int Capacity = 4;
-
     /// <summary>
     /// The largest transform remembered (4 MB: 256 → 256 channels). A larger layer has so many multiplies per
     /// weight that transforming on every call costs little, and remembering four of them (with their copies)
@@ -29,7 +26,8 @@ internal sealed unsafe class TransformedWeightsCache
         public long LastUse;
     }
 
-    readonly Entry[] entries = Enumerable.Range(0, Capacity).Select(_ => new Entry()).ToArray();
+    /// <summary>Layers remembered, four: the CIFAR net has three Winograd layers, so more than one.</summary>
+    readonly Entry[] entries = [new(), new(), new(), new()];
     readonly bool byOutput;
     long clock;
     float[] large = [];

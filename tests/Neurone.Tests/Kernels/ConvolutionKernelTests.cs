@@ -212,8 +212,8 @@ public class ConvolutionKernelTests
         var got = new float[expected.Length];
         var gotIdx = new int[expected.Length];
         // The case runs the fused kernel (on a CPU with AVX-512).
-        var convCrop = g with { OutHeight = crop.Height, OutWidth = crop.Width };
-        Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || PooledDirectConvolution.Applies(convCrop, crop, c * k * k));
+        var (convCrop, poolCrop) = Convolution.CropToPooled(g, pool);
+        Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || PooledDirectConvolution.Applies(convCrop, poolCrop, c * k * k));
         Convolution.ForwardReluMaxPool(g, pool, batch, c, o, x, wt, b, got, gotIdx);
         Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), got.Select(BitConverter.SingleToInt32Bits));
         Assert.Equal(expectedIdx, gotIdx);
@@ -232,8 +232,7 @@ public class ConvolutionKernelTests
     {
         var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
         var pool = WindowGeometry.Create("pool", g.OutHeight, g.OutWidth, 2, 2, 2, 2, 0, 0, 1, 1);
-        var crop = g with { OutHeight = 2 * pool.OutHeight, OutWidth = 2 * pool.OutWidth };
-        var cropPool = pool with { Height = crop.OutHeight, Width = crop.OutWidth };
+        var (crop, cropPool) = Convolution.CropToPooled(g, pool);
         // 3×3 kernels take the fused gradient; the 5×5 one the general path (unpooling, im2col and a product).
         Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || PooledDirectConvolution.GradientApplies(crop, cropPool, c * k * k) == (k == 3));
         var x = Random(batch * c * g.InPlane, 31);
