@@ -53,20 +53,26 @@ public static unsafe class Convolution
     /// </summary>
     public static void Forward(in WindowGeometry g, int batch, int channels, int outChannels,
         ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, bool relu = false)
+        => Forward(g, batch, channels, outChannels, input, weight, bias, output, relu, Simd.Best);
+
+    /// <summary>Forward with an explicit SIMD level (tests force every path).</summary>
+    internal static void Forward(in WindowGeometry g, int batch, int channels, int outChannels,
+        ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, bool relu, SimdLevel level)
     {
         CheckSizes(g, batch, channels, outChannels, input.Length, weight.Length, output.Length, "output");
+        CheckLevel(level);
         if (bias.Length != 0 && bias.Length != outChannels)
             throw new ArgumentException($"conv: bias has {bias.Length} elements, expected {outChannels}.");
         fixed (float* x = input, w = weight, b = bias, y = output)
         {
             var job = ConvJob.Current;
-            job.SetForward(g, batch, channels, outChannels, x, w, bias.Length == 0 ? null : b, y, relu);
+            job.SetForward(g, batch, channels, outChannels, x, w, bias.Length == 0 ? null : b, y, relu, level);
             job.Run();
         }
     }
 
     /// <summary>
-    /// Gradients of <see cref="Forward"/> (without the ReLU) from the output gradient. Each target is optional
+    /// Gradients of <see cref="Forward(in WindowGeometry, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, bool)"/> (without the ReLU) from the output gradient. Each target is optional
     /// (empty span = not wanted). The weight and bias gradients are written as beta·target + gradient, with
     /// beta 0 (overwrite, never read) or 1 (accumulate), so a parameter's .Grad can be the target.
     /// </summary>
@@ -78,8 +84,17 @@ public static unsafe class Convolution
         ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> gradOutput,
         Span<float> gradInput, Span<float> gradWeight, float betaWeight, Span<float> gradBias, float betaBias,
         ReadOnlySpan<float> reluOutput = default)
+        => Backward(g, batch, channels, outChannels, input, weight, gradOutput, gradInput, gradWeight, betaWeight, gradBias, betaBias,
+            reluOutput, Simd.Best);
+
+    /// <summary>Backward with an explicit SIMD level (tests force every path).</summary>
+    internal static void Backward(in WindowGeometry g, int batch, int channels, int outChannels,
+        ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> gradOutput,
+        Span<float> gradInput, Span<float> gradWeight, float betaWeight, Span<float> gradBias, float betaBias,
+        ReadOnlySpan<float> reluOutput, SimdLevel level)
     {
         CheckSizes(g, batch, channels, outChannels, input.Length, weight.Length, gradOutput.Length, "output gradient");
+        CheckLevel(level);
         if (reluOutput.Length != 0 && reluOutput.Length != gradOutput.Length)
             throw new ArgumentException($"conv backward: the ReLU output has {reluOutput.Length} elements, expected {gradOutput.Length} like the output gradient.");
         CheckGradientTargets(input.Length, weight.Length, outChannels, gradInput.Length, gradWeight.Length, gradBias.Length);
@@ -87,7 +102,7 @@ public static unsafe class Convolution
         {
             var job = ConvJob.Current;
             job.SetBackward(g, batch, channels, outChannels, x, w, gy,
-                gradInput.Length == 0 ? null : gx, gradWeight.Length == 0 ? null : gw, betaWeight, gradBias.Length == 0 ? null : gb, betaBias);
+                gradInput.Length == 0 ? null : gx, gradWeight.Length == 0 ? null : gw, betaWeight, gradBias.Length == 0 ? null : gb, betaBias, level);
             if (reluOutput.Length != 0) job.SetReluSource(r);
             job.Run();
         }
@@ -98,13 +113,19 @@ public static unsafe class Convolution
     /// convolved into a per-thread buffer and pooled from there. <paramref name="output"/> is N×O×PH×PW and
     /// <paramref name="indices"/> records, per output, the winner's index within the part of its convolution
     /// plane that the pooling reads (rows and columns no window reaches are cut, see <see cref="CropToPooled"/>;
-    /// otherwise the whole plane, as <see cref="MaxPool"/> indexes it). Only <see cref="BackwardReluMaxPool"/> reads them. Pooling before the ReLU gives the same values (the ReLU is monotone) and, where
+    /// otherwise the whole plane, as <see cref="MaxPool"/> indexes it). Only <see cref="BackwardReluMaxPool(in WindowGeometry, in WindowGeometry, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, ReadOnlySpan{float}, Span{float}, Span{float}, float, Span{float}, float)"/> reads them. Pooling before the ReLU gives the same values (the ReLU is monotone) and, where
     /// the result is positive, the same winner.
     /// </summary>
     public static void ForwardReluMaxPool(in WindowGeometry g, in WindowGeometry pool, int batch, int channels, int outChannels,
         ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<int> indices)
+        => ForwardReluMaxPool(g, pool, batch, channels, outChannels, input, weight, bias, output, indices, Simd.Best);
+
+    /// <summary>ForwardReluMaxPool with an explicit SIMD level (tests force every path).</summary>
+    internal static void ForwardReluMaxPool(in WindowGeometry g, in WindowGeometry pool, int batch, int channels, int outChannels,
+        ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<int> indices, SimdLevel level)
     {
         long pooled = CheckPool(g, pool, batch, outChannels);
+        CheckLevel(level);
         CheckSizes(g, batch, channels, outChannels, input.Length, weight.Length, (long)batch * outChannels * g.OutPlane, "output");
         if (bias.Length != 0 && bias.Length != outChannels)
             throw new ArgumentException($"conv: bias has {bias.Length} elements, expected {outChannels}.");
@@ -115,23 +136,31 @@ public static unsafe class Convolution
         fixed (int* idx = indices)
         {
             var job = ConvJob.Current;
-            job.SetForward(conv, batch, channels, outChannels, x, w, bias.Length == 0 ? null : b, y, applyRelu: true);
+            job.SetForward(conv, batch, channels, outChannels, x, w, bias.Length == 0 ? null : b, y, applyRelu: true, level);
             job.SetPool(window, idx);
             job.Run();
         }
     }
 
     /// <summary>
-    /// Gradients of <see cref="ForwardReluMaxPool"/> from the pooled output's gradient: each image's
+    /// Gradients of <see cref="ForwardReluMaxPool(in WindowGeometry, in WindowGeometry, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{int})"/> from the pooled output's gradient: each image's
     /// convolution-output gradient is rebuilt in a per-thread buffer (the pooled gradient scattered to the
     /// winners whose pooled value was positive) and fed to the convolution's backward. Targets as in
-    /// <see cref="Backward"/>.
+    /// <see cref="Backward(in WindowGeometry, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, float, Span{float}, float, ReadOnlySpan{float})"/>.
     /// </summary>
     public static void BackwardReluMaxPool(in WindowGeometry g, in WindowGeometry pool, int batch, int channels, int outChannels,
         ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<int> indices, ReadOnlySpan<float> gradOutput,
         Span<float> gradInput, Span<float> gradWeight, float betaWeight, Span<float> gradBias, float betaBias)
+        => BackwardReluMaxPool(g, pool, batch, channels, outChannels, input, weight, output, indices, gradOutput,
+            gradInput, gradWeight, betaWeight, gradBias, betaBias, Simd.Best);
+
+    /// <summary>BackwardReluMaxPool with an explicit SIMD level (tests force every path).</summary>
+    internal static void BackwardReluMaxPool(in WindowGeometry g, in WindowGeometry pool, int batch, int channels, int outChannels,
+        ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> output, ReadOnlySpan<int> indices, ReadOnlySpan<float> gradOutput,
+        Span<float> gradInput, Span<float> gradWeight, float betaWeight, Span<float> gradBias, float betaBias, SimdLevel level)
     {
         long pooled = CheckPool(g, pool, batch, outChannels);
+        CheckLevel(level);
         CheckSizes(g, batch, channels, outChannels, input.Length, weight.Length, (long)batch * outChannels * g.OutPlane, "output");
         if (output.Length != pooled || indices.Length != pooled || gradOutput.Length != pooled)
             throw new ArgumentException($"conv+relu+maxpool backward: the output, indices and output gradient have {output.Length}, {indices.Length} and {gradOutput.Length} elements, expected {pooled} each.");
@@ -142,7 +171,7 @@ public static unsafe class Convolution
         {
             var job = ConvJob.Current;
             job.SetBackward(conv, batch, channels, outChannels, x, w, gy,
-                gradInput.Length == 0 ? null : gx, gradWeight.Length == 0 ? null : gw, betaWeight, gradBias.Length == 0 ? null : gb, betaBias);
+                gradInput.Length == 0 ? null : gx, gradWeight.Length == 0 ? null : gw, betaWeight, gradBias.Length == 0 ? null : gb, betaBias, level);
             job.SetPool(window, idx);
             job.SetReluSource(y);
             job.Run();
@@ -162,12 +191,21 @@ public static unsafe class Convolution
         return (g with { OutHeight = h, OutWidth = w }, pool with { Height = h, Width = w });
     }
 
-    /// <summary>One past the last position the last of <paramref name="windows"/> windows covers, at most <paramref name="size"/>.</summary>
+    /// <summary>
+    /// One past the last position the last of <paramref name="windows"/> windows covers, at most <paramref name="size"/>
+    /// and at least 1 (windows that all lie in the leading padding read nothing, but the plane keeps a row to crop to).
+    /// </summary>
     static int ReadExtent(int windows, int stride, int pad, int kernel, int dilation, int size) =>
-        Math.Min(size, (windows - 1) * stride - pad + dilation * (kernel - 1) + 1);
+        Math.Clamp((windows - 1) * stride - pad + dilation * (kernel - 1) + 1, 1, size);
+
+    static void CheckLevel(SimdLevel level)
+    {
+        if (!Simd.IsSupported(level)) throw new ArgumentException($"conv: SIMD level {level} is not supported by this CPU (best is {Simd.Best}).");
+    }
 
     static long CheckPool(in WindowGeometry g, in WindowGeometry pool, int batch, int outChannels)
     {
+        pool.Check("conv+relu+maxpool");
         if (pool.Height != g.OutHeight || pool.Width != g.OutWidth)
             throw new ArgumentException($"conv+relu+maxpool: the pooling expects planes of {pool.Height}x{pool.Width}, the convolution makes {g.OutHeight}x{g.OutWidth}.");
         return (long)batch * outChannels * pool.OutPlane;
@@ -185,6 +223,7 @@ public static unsafe class Convolution
 
     static void CheckSizes(in WindowGeometry g, int batch, int channels, int outChannels, long inputLength, long weightLength, long outputLength, string outputName)
     {
+        g.Check("conv");
         if (batch < 0 || channels < 1 || outChannels < 1)
             throw new ArgumentException($"conv: expected batch ≥ 0 and positive channels, got batch {batch}, in {channels}, out {outChannels}.");
         long x = (long)batch * channels * g.InPlane, w = (long)outChannels * channels * g.KernelArea, y = (long)batch * outChannels * g.OutPlane;
@@ -208,6 +247,8 @@ public static unsafe class Convolution
 
         WindowGeometry g, pool;
         int batch, channels, outChannels, rows, parts, gemmThreads, channelParts;
+        /// <summary>The SIMD level every path of this call is chosen and run at.</summary>
+        SimdLevel level;
         bool backward, relu, pooling, winograd;
         float* x, w, b, y, gy, gx, gw, gb, reluOut;
         int* poolIdx;
@@ -217,18 +258,19 @@ public static unsafe class Convolution
         float[] transformed = [], partialU = [];
         readonly TransformedWeightsCache byChannel = new(byOutput: false), byOutput = new(byOutput: true);
 
-        public void SetForward(in WindowGeometry geometry, int n, int c, int o, float* input, float* weight, float* bias, float* output, bool applyRelu)
+        public void SetForward(in WindowGeometry geometry, int n, int c, int o, float* input, float* weight, float* bias, float* output, bool applyRelu,
+            SimdLevel simd)
         {
-            Set(geometry, n, c, o);
+            Set(geometry, n, c, o, simd);
             backward = false;
             x = input; w = weight; b = bias; y = output; relu = applyRelu;
             parts = Math.Min(batch, Parallelism.Threads);
         }
 
         public void SetBackward(in WindowGeometry geometry, int n, int c, int o, float* input, float* weight, float* gradOutput,
-            float* gradInput, float* gradWeight, float betaWeight, float* gradBias, float betaBias)
+            float* gradInput, float* gradWeight, float betaWeight, float* gradBias, float betaBias, SimdLevel simd)
         {
-            Set(geometry, n, c, o);
+            Set(geometry, n, c, o, simd);
             backward = true;
             x = input; w = weight; gy = gradOutput; gx = gradInput; gw = gradWeight; gb = gradBias; betaW = betaWeight; betaB = betaBias;
             parts = Math.Min(batch, GradientChunks);
@@ -243,14 +285,14 @@ public static unsafe class Convolution
         public void SetPool(in WindowGeometry geometry, int* indices)
         {
             pooling = true; pool = geometry; poolIdx = indices;
-            winograd = WinogradConvolution.AppliesPooled(g, pool, channels, outChannels);
+            winograd = WinogradConvolution.AppliesPooled(g, pool, channels, outChannels, level);
         }
 
-        void Set(in WindowGeometry geometry, int n, int c, int o)
+        void Set(in WindowGeometry geometry, int n, int c, int o, SimdLevel simd)
         {
-            g = geometry; batch = n; channels = c; outChannels = o; rows = c * geometry.KernelArea;
+            g = geometry; batch = n; channels = c; outChannels = o; rows = c * geometry.KernelArea; level = simd;
             pooling = false; reluOut = null; poolIdx = null;
-            winograd = WinogradConvolution.Applies(geometry, c, o);
+            winograd = WinogradConvolution.Applies(geometry, c, o, level);
         }
 
         /// <summary>
@@ -355,7 +397,7 @@ public static unsafe class Convolution
         {
             int p = g.OutPlane, inImage = channels * g.InPlane, outImage = outChannels * p, group = GroupSize();
             int pooledPlane = pool.OutPlane, pooledImage = outChannels * pooledPlane, m = o1 - o0;
-            bool pointwise = g.IsPointwise, direct = DirectConvolution.Applies(g, rows);
+            bool pointwise = g.IsPointwise, direct = DirectConvolution.Applies(g, rows, level);
             if (winograd)
             {
                 // Tile by tile in the Winograd domain; pooled without a full-size output.
@@ -371,7 +413,7 @@ public static unsafe class Convolution
                 return;
             }
             float* cols = pointwise || direct ? null : Scratch(ref columnScratch, rows * p * group);
-            if (pooling && PooledDirectConvolution.Applies(g, pool, rows))
+            if (pooling && PooledDirectConvolution.Applies(g, pool, rows, level))
             {
                 // Convolved and pooled in registers, image by image: no full-size output at all.
                 for (int n = first; n < last; n++)
@@ -405,7 +447,7 @@ public static unsafe class Convolution
                         float* pooled = y + (nint)n * pooledImage + o0 * pooledPlane;
                         int* winners = poolIdx + (nint)n * pooledImage + o0 * pooledPlane;
                         for (int o = 0; o < m; o++)
-                            MaxPool.ForwardPlane(pool, target + (nint)(o0 + o) * ld + i * p, pooled + o * pooledPlane, winners + o * pooledPlane, Simd.Best);
+                            MaxPool.ForwardPlane(pool, target + (nint)(o0 + o) * ld + i * p, pooled + o * pooledPlane, winners + o * pooledPlane, level);
                         // The ReLU after the pooling: a quarter of the work, the same values.
                         var span = new Span<float>(pooled, m * pooledPlane);
                         TensorPrimitives.Max(span, 0f, span);
@@ -428,21 +470,21 @@ public static unsafe class Convolution
         {
             int p = g.OutPlane, inImage = channels * g.InPlane, m = o1 - o0;
             bool pointwise = g.IsPointwise;
-            if (!pointwise && LoweredImages.Applies(g) && Gemm.TakesPanelSource(m, ld))
+            if (!pointwise && LoweredImages.Applies(g, level) && Gemm.TakesPanelSource(m, ld))
             {
                 // The columns go straight into the GEMM's panels: no column matrix to write and pack again.
                 float beta0 = PrefillBias(o0, o1, ld, target);
                 Gemm.Multiply(false, m, ld, rows, 1f, w + (nint)o0 * rows, rows,
-                    LoweredImages.Current.Set(g, channels, x + (nint)n0 * inImage, count), beta0, target + (nint)o0 * ld, ld, Simd.Best, gemmThreads);
+                    LoweredImages.Current.Set(g, channels, x + (nint)n0 * inImage, count), beta0, target + (nint)o0 * ld, ld, level, gemmThreads);
                 return;
             }
             for (int i = 0; i < count; i++)
-                if (!pointwise) Im2Col.Pack(g, channels, x + (nint)(n0 + i) * inImage, cols + i * p, ld);
+                if (!pointwise) Im2Col.Pack(g, channels, x + (nint)(n0 + i) * inImage, cols + i * p, ld, level);
             float beta = PrefillBias(o0, o1, ld, target);
             Gemm.Multiply(false, false, m, ld, rows, 1f,
                 new ReadOnlySpan<float>(w + (nint)o0 * rows, m * rows), rows,
                 new ReadOnlySpan<float>(pointwise ? x + (nint)n0 * inImage : cols, rows * ld), ld, beta,
-                new Span<float>(target + (nint)o0 * ld, m * ld), ld, Simd.Best, gemmThreads);
+                new Span<float>(target + (nint)o0 * ld, m * ld), ld, level, gemmThreads);
         }
 
         /// <summary>Fills rows [o0, o1) of the target with their bias, for the GEMM to add onto; returns the GEMM's beta.</summary>
@@ -475,14 +517,14 @@ public static unsafe class Convolution
             for (int o = 0; o < outChannels; o++)
             {
                 nint at = start + o * pooledPlane;
-                MaxPool.BackwardPlane(pool, gy + at, poolIdx + at, target + (nint)o * ld, keep: reluOut + at);
+                MaxPool.BackwardPlane(pool, gy + at, poolIdx + at, target + (nint)o * ld, reluOut + at, level);
             }
         }
 
         void BackwardImages(int chunk, int first, int last)
         {
             if (winograd) { WinogradBackward(chunk, first, last); return; }
-            if (pooling && gx == null && reluOut != null && PooledDirectConvolution.GradientApplies(g, pool, rows))
+            if (pooling && gx == null && reluOut != null && PooledDirectConvolution.GradientApplies(g, pool, rows, level))
             {
                 PooledDirectBackward(chunk, first, last);
                 return;
@@ -490,12 +532,12 @@ public static unsafe class Convolution
             int p = g.OutPlane, inImage = channels * g.InPlane, outImage = outChannels * p, group = GroupSize();
             bool pointwise = g.IsPointwise;
             // Few taps: the weight gradient is too narrow a product for the GEMM (see DirectConvolution).
-            bool directGradient = !pointwise && DirectConvolution.Applies(g, rows);
+            bool directGradient = !pointwise && DirectConvolution.Applies(g, rows, level);
             // One image whose gradient needs no rebuilding is read in place.
             bool readInPlace = group == 1 && reluOut == null;
             // The weight gradient's columns go straight into the GEMM's panels, transposed: no im2col matrix to
             // write and transpose while packing.
-            bool lowered = !pointwise && !directGradient && TransposedLoweredImages.Applies(g) && Gemm.TakesPanelSource(outChannels, rows);
+            bool lowered = !pointwise && !directGradient && TransposedLoweredImages.Applies(g, level) && Gemm.TakesPanelSource(outChannels, rows);
             float* cols = gw == null || pointwise || lowered ? null : Scratch(ref columnScratch, rows * p * group);
             float* dcols = gx == null || pointwise ? null : Scratch(ref gradColumnScratch, rows * p * group);
             float* dconv = readInPlace ? null : Scratch(ref planeScratch, outImage * group);
@@ -516,16 +558,16 @@ public static unsafe class Convolution
                     var dySpan = new ReadOnlySpan<float>(dy, outChannels * ld);
                     if (myW != null && lowered)
                         Gemm.Multiply(false, outChannels, rows, ld, 1f, dy, ld, TransposedLoweredImages.Current.Set(g, channels, x + (nint)n0 * inImage, count),
-                            k == 0 ? 0f : 1f, myW, rows, Simd.Best, gemmThreads);
+                            k == 0 ? 0f : 1f, myW, rows, level, gemmThreads);
                     else if (myW != null)
                     {
                         float* columns = pointwise ? x + (nint)n0 * inImage : cols;
-                        for (int i = 0; i < count && !pointwise; i++) Im2Col.Pack(g, channels, x + (nint)(n0 + i) * inImage, cols + i * p, ld);
+                        for (int i = 0; i < count && !pointwise; i++) Im2Col.Pack(g, channels, x + (nint)(n0 + i) * inImage, cols + i * p, ld, level);
                         if (directGradient)
                             DirectConvolution.WeightGradient(outChannels, rows, ld, dy, ld, columns, ld, myW, k == 0 ? 0f : 1f);
                         else
                             Gemm.Multiply(false, true, outChannels, rows, ld, 1f, dySpan, ld, new ReadOnlySpan<float>(columns, rows * ld), ld,
-                                k == 0 ? 0f : 1f, new Span<float>(myW, weightSize), rows, Simd.Best, gemmThreads);
+                                k == 0 ? 0f : 1f, new Span<float>(myW, weightSize), rows, level, gemmThreads);
                     }
                     if (myB != null)
                         for (int o = 0; o < outChannels; o++) myB[o] += TensorPrimitives.Sum(dySpan.Slice(o * ld, ld));
@@ -533,8 +575,8 @@ public static unsafe class Convolution
                     {
                         float* target = pointwise ? gx + (nint)n0 * inImage : dcols;
                         Gemm.Multiply(true, false, rows, ld, outChannels, 1f, new ReadOnlySpan<float>(w, weightSize), rows, dySpan, ld, 0f,
-                            new Span<float>(target, rows * ld), ld, Simd.Best, gemmThreads);
-                        for (int i = 0; i < count && !pointwise; i++) Im2Col.Unpack(g, channels, dcols + i * p, gx + (nint)(n0 + i) * inImage, ld);
+                            new Span<float>(target, rows * ld), ld, level, gemmThreads);
+                        for (int i = 0; i < count && !pointwise; i++) Im2Col.Unpack(g, channels, dcols + i * p, gx + (nint)(n0 + i) * inImage, ld, level);
                     }
                 }
             }

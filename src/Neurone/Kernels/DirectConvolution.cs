@@ -7,7 +7,7 @@ namespace Neurone.Kernels;
 /// <summary>
 /// The forward convolution computed straight from the image, for layers with few taps per output
 /// (C·kH·kW ≤ <see cref="MaxTaps"/>: a network's first layer, LeNet's 1×3×3 or a colour image's 3×3×3), stride
-/// 1, no padding, no dilation. Lowering such a layer to a matrix product gives a product only 9 or 27 deep,
+/// 1, no padding at either end (<see cref="WindowGeometry.IsUnpadded"/>), no dilation. Lowering such a layer to a matrix product gives a product only 9 or 27 deep,
 /// where the GEMM spends its time storing C and packing; here each output row is 16 lanes wide, 8 output
 /// channels share every input load, and each output is written once.
 /// </summary>
@@ -22,9 +22,16 @@ internal static unsafe class DirectConvolution
     public const int MaxTaps = 32;
 
     /// <summary>True when this CPU and geometry can take the direct path.</summary>
-    public static bool Applies(in WindowGeometry g, int taps) =>
-        Avx512F.IsSupported && taps <= MaxTaps
-        && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0 && g.DilationH == 1 && g.DilationW == 1;
+    public static bool Applies(in WindowGeometry g, int taps) => Applies(g, taps, Simd.Best);
+
+    /// <summary>
+    /// True when <paramref name="level"/> and the geometry can take the direct path. Each output row reads its taps
+    /// as runs of OW inputs, so a window past the input's end (the trailing padding of an even "same" kernel) would
+    /// read the next row: such layers go to im2col, whose rows stop at the input's edge.
+    /// </summary>
+    public static bool Applies(in WindowGeometry g, int taps, SimdLevel level) =>
+        level == SimdLevel.Vector512 && taps <= MaxTaps
+        && g.StrideH == 1 && g.StrideW == 1 && g.IsUnpadded && g.DilationH == 1 && g.DilationW == 1;
 
     /// <summary>
     /// output[o·ld + oy·OW + ox] = Σ_taps weight[o, tap]·image[tap's pixel] (+ bias[o]) for output channels

@@ -7,7 +7,7 @@ namespace Neurone.Kernels;
 /// The im2col column matrix of a group of images, (C·kH·kW) × (images·OH·OW), produced straight in the GEMM's
 /// packed panel layout: each panel's k step (one tap) is the panel's positions read from the image under that tap,
 /// a vector of 16 positions at a time as <see cref="PositionVector"/> plans it. For the layers <see cref="Im2Col"/>
-/// lowers with one masked move per row (stride 1, no padding, input rows of at most 16 floats); the values and
+/// lowers with one masked move per row (stride 1, no padding at either end, input rows of at most 16 floats); the values and
 /// their order are those of Im2Col.Pack followed by packing, so a product gives the same bits either way.
 /// </summary>
 internal sealed unsafe class LoweredImages : IPanelSource
@@ -22,7 +22,10 @@ internal sealed unsafe class LoweredImages : IPanelSource
     float* x;
 
     /// <summary>True when this CPU and geometry can be lowered this way.</summary>
-    public static bool Applies(in WindowGeometry g) => Im2Col.IsNarrowValid(g);
+    public static bool Applies(in WindowGeometry g) => Applies(g, Simd.Best);
+
+    /// <summary>True when <paramref name="level"/> and the geometry can be lowered this way (no padding at either end: see <see cref="Im2Col"/>).</summary>
+    public static bool Applies(in WindowGeometry g, SimdLevel level) => Im2Col.IsNarrowValid(g, level);
 
     /// <summary>Images [0, <paramref name="count"/>) of C×H×W each, consecutive from <paramref name="first"/>.</summary>
     public LoweredImages Set(in WindowGeometry geometry, int channelCount, float* first, int count)

@@ -23,9 +23,12 @@ internal static unsafe class PooledDirectConvolution
     /// True when the direct convolution applies and the pooling is 2×2, stride 2, unpadded, over exactly the
     /// convolution's output (an even height and width, as the fused op crops it).
     /// </summary>
-    public static bool Applies(in WindowGeometry g, in WindowGeometry pool, int taps) =>
-        DirectConvolution.Applies(g, taps)
-        && pool.KernelH == 2 && pool.KernelW == 2 && pool.StrideH == 2 && pool.StrideW == 2 && pool.PadH == 0 && pool.PadW == 0
+    public static bool Applies(in WindowGeometry g, in WindowGeometry pool, int taps) => Applies(g, pool, taps, Simd.Best);
+
+    /// <summary>As <see cref="Applies(in WindowGeometry, in WindowGeometry, int)"/>, at <paramref name="level"/>.</summary>
+    public static bool Applies(in WindowGeometry g, in WindowGeometry pool, int taps, SimdLevel level) =>
+        DirectConvolution.Applies(g, taps, level)
+        && pool.KernelH == 2 && pool.KernelW == 2 && pool.StrideH == 2 && pool.StrideW == 2 && pool.IsUnpadded
         && pool.DilationH == 1 && pool.DilationW == 1
         && pool.Height == g.OutHeight && pool.Width == g.OutWidth && g.OutHeight == 2 * pool.OutHeight && g.OutWidth == 2 * pool.OutWidth;
 
@@ -123,8 +126,11 @@ internal static unsafe class PooledDirectConvolution
     /// whose pooled rows fit one vector (at most 16 windows) and whose input rows fit two (at most 32 pixels), as a
     /// first layer on MNIST- or CIFAR-sized images.
     /// </summary>
-    public static bool GradientApplies(in WindowGeometry g, in WindowGeometry pool, int taps) =>
-        Applies(g, pool, taps) && g.KernelH == 3 && g.KernelW == 3 && pool.OutWidth <= 16 && g.Width <= 32;
+    public static bool GradientApplies(in WindowGeometry g, in WindowGeometry pool, int taps) => GradientApplies(g, pool, taps, Simd.Best);
+
+    /// <summary>As <see cref="GradientApplies(in WindowGeometry, in WindowGeometry, int)"/>, at <paramref name="level"/>.</summary>
+    public static bool GradientApplies(in WindowGeometry g, in WindowGeometry pool, int taps, SimdLevel level) =>
+        Applies(g, pool, taps, level) && g.KernelH == 3 && g.KernelW == 3 && pool.OutWidth <= 16 && g.Width <= 32;
 
     /// <summary>
     /// Adds one C×H×W image's weight and bias gradients of <see cref="Forward"/> + ReLU into the lane sums

@@ -25,7 +25,10 @@ internal sealed unsafe class TransposedLoweredImages : IPanelSource
     float* x;
 
     /// <summary>True when this CPU and geometry can be lowered this way.</summary>
-    public static bool Applies(in WindowGeometry g) => LoweredImages.Applies(g);
+    public static bool Applies(in WindowGeometry g) => Applies(g, Simd.Best);
+
+    /// <summary>True when <paramref name="level"/> and the geometry can be lowered this way.</summary>
+    public static bool Applies(in WindowGeometry g, SimdLevel level) => LoweredImages.Applies(g, level);
 
     /// <summary>Images [0, <paramref name="count"/>) of C×H×W each, consecutive from <paramref name="first"/>.</summary>
     public TransposedLoweredImages Set(in WindowGeometry geometry, int channelCount, float* first, int count)

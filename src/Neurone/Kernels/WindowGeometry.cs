@@ -82,6 +82,37 @@ public readonly record struct WindowGeometry(
         }
     }
 
+    /// <summary>
+    /// Rows of padding past the input's last row that the last window row reaches: "same" padding with an even
+    /// kernel pads one more at the end than at the start (PyTorch's split), and <see cref="PadH"/> holds only the
+    /// start's. 0 when the windows stop inside the input.
+    /// </summary>
+    public int TrailingPadH => Math.Max(0, (OutHeight - 1) * StrideH + DilationH * (KernelH - 1) + 1 - PadH - Height);
+
+    /// <summary>Columns of padding past the input's last column that the last window column reaches (see <see cref="TrailingPadH"/>).</summary>
+    public int TrailingPadW => Math.Max(0, (OutWidth - 1) * StrideW + DilationW * (KernelW - 1) + 1 - PadW - Width);
+
+    /// <summary>
+    /// True when every window lies wholly inside the input: no padding at the start and none reached past the end.
+    /// The fast paths that read a window's row as one run of the input (the direct convolution, the one-vector
+    /// im2col and the lowered panels, paired pooling) need it; a leading padding of 0 alone is not enough, since
+    /// an even "same" kernel pads only at the end.
+    /// </summary>
+    public bool IsUnpadded => PadH == 0 && PadW == 0 && TrailingPadH == 0 && TrailingPadW == 0;
+
+    /// <summary>
+    /// Throws, naming <paramref name="kernel"/> and the fields, unless the geometry is one a kernel can run: sizes,
+    /// kernel, stride and dilation at least 1, padding at least 0. <see cref="Create(string, int, int, int, int, int, int, int, int, int, int)"/>
+    /// and <see cref="Same(string, int, int, int, int, int, int)"/> only make such geometries; this guards the
+    /// kernels against one built by hand, whose windows would otherwise be followed outside the buffers.
+    /// </summary>
+    internal void Check(string kernel)
+    {
+        if (Height < 1 || Width < 1 || KernelH < 1 || KernelW < 1 || StrideH < 1 || StrideW < 1 || DilationH < 1 || DilationW < 1
+            || PadH < 0 || PadW < 0 || OutHeight < 1 || OutWidth < 1)
+            throw new ArgumentException($"{kernel}: expected a geometry with sizes, kernel, stride and dilation ≥ 1 and padding ≥ 0, got {this}.");
+    }
+
     /// <summary>True when im2col would copy the input unchanged (1×1 kernel, stride 1, no padding).</summary>
     public bool IsPointwise => KernelH == 1 && KernelW == 1 && StrideH == 1 && StrideW == 1 && PadH == 0 && PadW == 0
         && OutHeight == Height && OutWidth == Width;

@@ -43,8 +43,14 @@ internal static unsafe class WinogradConvolution
     [ThreadStatic] static float[]? inputScratch, gradInputScratch, transformedScratch, productScratch, gradientScratch, outputScratch;
 
     /// <summary>True when this CPU and <paramref name="conv"/> fit: a 3×3 kernel, stride and dilation 1, any padding.</summary>
-    public static bool Applies(in WindowGeometry conv, int channels, int outChannels) =>
-        Simd.Best == SimdLevel.Vector512
+    public static bool Applies(in WindowGeometry conv, int channels, int outChannels) => Applies(conv, channels, outChannels, Simd.Best);
+
+    /// <summary>
+    /// As <see cref="Applies(in WindowGeometry, int, int)"/>, at <paramref name="level"/>. Padding may differ at the two
+    /// ends: the tiles read a buffer zero-padded past the input as far as they reach.
+    /// </summary>
+    public static bool Applies(in WindowGeometry conv, int channels, int outChannels, SimdLevel level) =>
+        level == SimdLevel.Vector512
         && conv.KernelH == 3 && conv.KernelW == 3 && conv.StrideH == 1 && conv.StrideW == 1 && conv.DilationH == 1 && conv.DilationW == 1
         && channels % ChannelBlock == 0 && outChannels % ChannelBlock == 0;
 
@@ -53,8 +59,12 @@ internal static unsafe class WinogradConvolution
     /// are the tiles: 2×2 at stride 2, no padding, covering the plane exactly.
     /// </summary>
     public static bool AppliesPooled(in WindowGeometry conv, in WindowGeometry pool, int channels, int outChannels) =>
-        Applies(conv, channels, outChannels)
-        && pool.KernelH == 2 && pool.KernelW == 2 && pool.StrideH == 2 && pool.StrideW == 2 && pool.PadH == 0 && pool.PadW == 0
+        AppliesPooled(conv, pool, channels, outChannels, Simd.Best);
+
+    /// <summary>As <see cref="AppliesPooled(in WindowGeometry, in WindowGeometry, int, int)"/>, at <paramref name="level"/>.</summary>
+    public static bool AppliesPooled(in WindowGeometry conv, in WindowGeometry pool, int channels, int outChannels, SimdLevel level) =>
+        Applies(conv, channels, outChannels, level)
+        && pool.KernelH == 2 && pool.KernelW == 2 && pool.StrideH == 2 && pool.StrideW == 2 && pool.IsUnpadded
         && pool.DilationH == 1 && pool.DilationW == 1
         && pool.Height == conv.OutHeight && pool.Width == conv.OutWidth
         && conv.OutHeight == 2 * pool.OutHeight && conv.OutWidth == 2 * pool.OutWidth;

@@ -8,7 +8,7 @@ namespace Neurone.Nn;
 
 /// <summary>
 /// The differentiable convolution shared by <see cref="Conv1d"/> and <see cref="Conv2d"/> (a 1-D signal is a
-/// plane of height 1): forward through <see cref="Convolution.Forward"/>, and right beneath it the backward,
+/// plane of height 1): forward through <see cref="Convolution.Forward(in WindowGeometry, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, bool)"/>, and right beneath it the backward,
 /// which writes the weight and bias gradients straight into the parameters' .Grad as Linear does.
 /// </summary>
 internal static class ConvolutionOp
@@ -28,7 +28,7 @@ internal static class ConvolutionOp
     }
 
     /// <summary>
-    /// maxpool(relu(conv(input))) as one op (<see cref="Convolution.ForwardReluMaxPool"/>): the convolution's
+    /// maxpool(relu(conv(input))) as one op (<see cref="Convolution.ForwardReluMaxPool(in WindowGeometry, in WindowGeometry, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{int})"/>): the convolution's
     /// full-size output is never stored, only the pooled result and the winners' indices.
     /// </summary>
     public static Tensor ApplyReluMaxPool(string name, Tensor input, in WindowGeometry g, in WindowGeometry pool, int batch, int inChannels, int outChannels,
