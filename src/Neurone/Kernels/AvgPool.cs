@@ -13,33 +13,35 @@ public static unsafe class AvgPool
     /// <summary>Windowed average pooling (dilation is ignored: PyTorch's AvgPool has none).</summary>
     public static void Forward(in WindowGeometry g, int planes, ReadOnlySpan<float> input, Span<float> output)
     {
-        Check(planes, g.InPlane, g.OutPlane, input.Length, output.Length);
+        Check(g, planes, input.Length, output.Length);
         fixed (float* x = input, y = output) Job.Current.Run(g, planes, x, y, adaptive: false, backward: false);
     }
 
     /// <summary>Gradient of <see cref="Forward"/>: every input receives its windows' gradients over kH·kW.</summary>
     public static void Backward(in WindowGeometry g, int planes, ReadOnlySpan<float> gradOutput, Span<float> gradInput)
     {
-        Check(planes, g.InPlane, g.OutPlane, gradInput.Length, gradOutput.Length);
+        Check(g, planes, gradInput.Length, gradOutput.Length);
         fixed (float* gx = gradInput, gy = gradOutput) Job.Current.Run(g, planes, gx, gy, adaptive: false, backward: true);
     }
 
     /// <summary>Adaptive average pooling from H×W to OH×OW (in <paramref name="g"/>'s sizes; its window fields are unused).</summary>
     public static void AdaptiveForward(in WindowGeometry g, int planes, ReadOnlySpan<float> input, Span<float> output)
     {
-        Check(planes, g.InPlane, g.OutPlane, input.Length, output.Length);
+        Check(g, planes, input.Length, output.Length);
         fixed (float* x = input, y = output) Job.Current.Run(g, planes, x, y, adaptive: true, backward: false);
     }
 
     /// <summary>Gradient of <see cref="AdaptiveForward"/>.</summary>
     public static void AdaptiveBackward(in WindowGeometry g, int planes, ReadOnlySpan<float> gradOutput, Span<float> gradInput)
     {
-        Check(planes, g.InPlane, g.OutPlane, gradInput.Length, gradOutput.Length);
+        Check(g, planes, gradInput.Length, gradOutput.Length);
         fixed (float* gx = gradInput, gy = gradOutput) Job.Current.Run(g, planes, gx, gy, adaptive: true, backward: true);
     }
 
-    static void Check(int planes, int inPlane, int outPlane, int inputLength, int outputLength)
+    static void Check(in WindowGeometry g, int planes, int inputLength, int outputLength)
     {
+        g.Check("avg pool");
+        int inPlane = g.InPlane, outPlane = g.OutPlane;
         if (inputLength != (long)planes * inPlane || outputLength != (long)planes * outPlane)
             throw new ArgumentException($"avg pool: got {inputLength} input and {outputLength} output elements, expected {planes} planes of {inPlane} and of {outPlane}.");
     }
@@ -86,7 +88,9 @@ public static unsafe class AvgPool
                         var (w0, w1) = Bin(g, adaptive, false, ow);
                         // Windows divide by their full size (padding counts); adaptive bins by their own.
                         float divisor = (h1 - h0) * (w1 - w0);
-                        int hs = Math.Max(h0, 0), he = Math.Min(h1, g.Height), ws = Math.Max(w0, 0), we = Math.Min(w1, g.Width);
+                        // Clipped to the plane; a window wholly in the padding (only a geometry built by hand has one)
+                        // covers nothing.
+                        int hs = Math.Max(h0, 0), he = Math.Min(h1, g.Height), ws = Math.Max(w0, 0), we = Math.Max(ws, Math.Min(w1, g.Width));
                         if (backward)
                         {
                             float share = yp[oh * g.OutWidth + ow] / divisor;

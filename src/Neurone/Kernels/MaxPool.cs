@@ -8,7 +8,10 @@ namespace Neurone.Kernels;
 /// Max pooling over planes (N·C planes of H×W, padding read as −∞) that also records, for each output, the
 /// flat index (row·W + column) of the winning input in its plane, so the backward pass is a scatter. Ties and
 /// NaN follow PyTorch: windows are scanned row by row, a value replaces the best so far when it is greater or
-/// NaN, so the first maximum wins.
+/// NaN, so the first maximum wins. A window that lies wholly in the padding (possible with dilation: kernel 2,
+/// dilation 2 and padding 1 on a one-row plane reads rows −1 and 1) gives −∞, as PyTorch, and has no winner:
+/// its index is −1 and the backward sends its gradient nowhere. (PyTorch 1.13 records an index past its window
+/// there and adds the gradient to an element of the next plane.)
 /// </summary>
 /// <remarks>
 /// The 1×2 / 2×2 / k×2 windows with horizontal stride 2 (every CNN here) take a vector path: per output row,
@@ -37,21 +40,30 @@ public static unsafe class MaxPool
         }
     }
 
-    /// <summary>Sets <paramref name="gradInput"/> to the gradient routed back through the recorded indices.</summary>
+    /// <summary>
+    /// Sets <paramref name="gradInput"/> to the gradient routed back through the recorded indices (each an index into
+    /// its plane, or −1 for a window without a winner; an index outside the plane is passed over, never followed).
+    /// </summary>
     public static void Backward(in WindowGeometry g, int planes, ReadOnlySpan<float> gradOutput, ReadOnlySpan<int> indices, Span<float> gradInput)
+        => Backward(g, planes, gradOutput, indices, gradInput, Simd.Best);
+
+    /// <summary>Backward with an explicit SIMD level (tests force every path).</summary>
+    internal static void Backward(in WindowGeometry g, int planes, ReadOnlySpan<float> gradOutput, ReadOnlySpan<int> indices, Span<float> gradInput, SimdLevel level)
     {
         Check(g, planes, gradInput.Length, gradOutput.Length, indices.Length);
+        if (!Simd.IsSupported(level)) throw new ArgumentException($"max pool backward: SIMD level {level} is not supported by this CPU (best is {Simd.Best}).");
         fixed (float* gy = gradOutput, gx = gradInput)
         fixed (int* idx = indices)
         {
             var job = PoolJob.Current;
-            job.Set(g, planes, gx, gy, idx, Simd.Best, isBackward: true);
+            job.Set(g, planes, gx, gy, idx, level, isBackward: true);
             job.Run(Parallelism.Threads, (long)planes * g.InPlane);
         }
     }
 
     static void Check(in WindowGeometry g, int planes, int inputLength, int outputLength, int indexLength)
     {
+        g.Check("max pool");
         long x = (long)planes * g.InPlane, y = (long)planes * g.OutPlane;
         if (inputLength != x) throw new ArgumentException($"max pool: the input has {inputLength} elements, expected {planes} planes of {g.Height}x{g.Width} = {x}.");
         if (outputLength != y || indexLength != y)
@@ -88,7 +100,7 @@ public static unsafe class MaxPool
             int first = (int)((long)part * planes / parts), last = (int)((long)(part + 1) * planes / parts);
             for (int c = first; c < last; c++)
             {
-                if (backward) BackwardPlane(g, y + (nint)c * g.OutPlane, idx + (nint)c * g.OutPlane, x + (nint)c * g.InPlane);
+                if (backward) BackwardPlane(g, y + (nint)c * g.OutPlane, idx + (nint)c * g.OutPlane, x + (nint)c * g.InPlane, null, level);
                 else ForwardPlane(g, x + (nint)c * g.InPlane, y + (nint)c * g.OutPlane, idx + (nint)c * g.OutPlane, level);
             }
         }
@@ -100,7 +112,8 @@ public static unsafe class MaxPool
     /// </summary>
     internal static void ForwardPlane(in WindowGeometry g, float* x, float* y, int* idx, SimdLevel level)
     {
-        bool pairs = level != SimdLevel.Scalar && g.KernelW == 2 && g.StrideW == 2 && g.PadW == 0 && g.DilationW == 1 && g.PadH == 0;
+        // Every window inside the plane: the vector paths read whole window rows and never find an empty window.
+        bool pairs = level != SimdLevel.Scalar && g.KernelW == 2 && g.StrideW == 2 && g.DilationW == 1 && g.IsUnpadded;
         if (pairs && level == SimdLevel.Vector512 && g.Width <= 16 && g.KernelH == 2 && g.StrideH == 2 && g.DilationH == 1)
             NarrowSquares512(g, x, y, idx);
         else if (pairs && level == SimdLevel.Vector512) Pairs512(g, x, y, idx);
@@ -314,17 +327,24 @@ public static unsafe class MaxPool
     /// output of a fused ReLU + pooling) an output's gradient passes only where keep is positive.
     /// </summary>
     internal static void BackwardPlane(in WindowGeometry g, float* gy, int* idx, float* gx, float* keep = null)
+        => BackwardPlane(g, gy, idx, gx, keep, Simd.Best);
+
+    /// <summary>As the other <c>BackwardPlane</c>, at <paramref name="level"/>.</summary>
+    internal static void BackwardPlane(in WindowGeometry g, float* gy, int* idx, float* gx, float* keep, SimdLevel level)
     {
-        if (Avx512F.IsSupported && g.KernelH == 2 && g.KernelW == 2 && g.StrideH == 2 && g.StrideW == 2
-            && g.PadH == 0 && g.PadW == 0 && g.DilationH == 1 && g.DilationW == 1)
+        if (level == SimdLevel.Vector512 && g.KernelH == 2 && g.KernelW == 2 && g.StrideH == 2 && g.StrideW == 2
+            && g.IsUnpadded && g.DilationH == 1 && g.DilationW == 1)
         {
             UnpoolPairs512(g, gy, idx, gx, keep);
             return;
         }
         new Span<float>(gx, g.InPlane).Clear();
-        // Overlapping windows may pick the same input twice: accumulate, in output order.
+        // Overlapping windows may pick the same input twice: accumulate, in output order. A window wholly in the
+        // padding has no winner (−1) and passes nothing back: one unsigned compare skips it, and any other index
+        // outside the plane, so the scatter never leaves the plane.
+        uint inPlane = (uint)g.InPlane;
         for (int i = 0; i < g.OutPlane; i++)
-            if (keep == null || keep[i] > 0f) gx[idx[i]] += gy[i];
+            if ((uint)idx[i] < inPlane && (keep == null || keep[i] > 0f)) gx[idx[i]] += gy[i];
     }
 
     /// <summary>
