@@ -30,6 +30,27 @@ public class PoolLayerTests
         Check(() => pool.Forward(x), x);
     }
 
+    [Fact]
+    public void MaxPoolWindowsWhollyInThePaddingGiveMinusInfinityAndPassNoGradient()
+    {
+        // Kernel 2, stride 3, padding 1, dilation 2 (padding within PyTorch's half-kernel rule): on one-row planes every
+        // window reads rows −1 and 1, on a one-element signal positions −1 and 1. The output is −∞, as PyTorch's; the
+        // gradient goes nowhere (PyTorch 1.13 adds it to the next plane's elements; Neurone once added it to the
+        // previous plane's last element, and for the first plane one float before the array).
+        var x = Spread([2, 3, 1, 4], 9);
+        var y = new MaxPool2d(2, 3, 1, 2).Forward(x);
+        Assert.Equal([2, 3, 1, 2], y.ShapeArray());
+        Assert.All(y.ToArray(), v => Assert.Equal(float.NegativeInfinity, v));
+        y.Backward(Tensor.Ones(y.ShapeArray()));
+        Assert.All(x.Grad!.ToArray(), v => Assert.Equal(0f, v));
+
+        var s = Spread([2, 3, 1], 10);
+        var z = new MaxPool1d(2, 3, 1, 2).Forward(s);
+        Assert.All(z.ToArray(), v => Assert.Equal(float.NegativeInfinity, v));
+        z.Backward(Tensor.Ones(z.ShapeArray()));
+        Assert.All(s.Grad!.ToArray(), v => Assert.Equal(0f, v));
+    }
+
     [Theory]
     [InlineData(1, 9, 2, 2, 0)]
     [InlineData(3, 20, 3, 2, 1)]
