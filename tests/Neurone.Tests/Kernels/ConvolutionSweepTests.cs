@@ -22,7 +22,8 @@ public class ConvolutionSweepTests
 
     /// <summary>
     /// The sweep's geometries, each with a name for the failure message: every plane and kernel with "same" padding
-    /// (undilated and dilated), "valid", and numeric padding with and without stride and dilation, where the window fits.
+    /// (undilated and dilated), "valid", and numeric padding with and without stride and dilation, where the window fits;
+    /// and a few built by hand with padding at one end only, as a kernel may be given.
     /// <paramref name="unstridedOnly"/> keeps the modes of a layer followed by pooling.
     /// </summary>
     internal static IEnumerable<(string Name, WindowGeometry G)> Geometries(bool unstridedOnly = false)
@@ -40,6 +41,11 @@ public class ConvolutionSweepTests
                     if (d * (kh - 1) + 1 <= h + 2 * p && d * (kw - 1) + 1 <= w + 2 * p)
                         yield return ($"{h}x{w} k{kh}x{kw} s{s} p{p} d{d}", WindowGeometry.Create("sweep", h, w, kh, kw, s, s, p, p, d, d));
             }
+        // Built by hand: padding only at the end (2 rows and columns), only at the start, and the end reached at a stride.
+        yield return ("4x4 k3x3 padded 0 before, 2 after", new WindowGeometry(4, 4, 3, 3, 1, 1, 0, 0, 1, 1, 4, 4));
+        yield return ("5x6 k3x3 padded 2 before, 0 after", new WindowGeometry(5, 6, 3, 3, 1, 1, 2, 2, 1, 1, 5, 6));
+        yield return ("3x5 k2x2 padded 1 before, 0 after", new WindowGeometry(3, 5, 2, 2, 1, 1, 1, 1, 1, 1, 3, 5));
+        if (!unstridedOnly) yield return ("4x4 k3x3 s2 padded 0 before, 1 after", new WindowGeometry(4, 4, 3, 3, 2, 2, 0, 0, 1, 1, 2, 2));
     }
 
     /// <summary>
