@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Neurone.Kernels;
+using Neurone.Serialization;
 
 namespace Neurone.Experiments;
 
@@ -41,7 +42,6 @@ public static class ExperimentRunner
             return 2;
         }
 
-        var rows = new Dictionary<string, string>();
         var missed = new List<string>();
         foreach (var experiment in chosen)
         {
@@ -74,13 +74,14 @@ public static class ExperimentRunner
                 output.WriteLine($"== {experiment.Name}: MISSED its threshold");
                 missed.Add(experiment.Name);
             }
-            rows[experiment.Name] = ResultsTable.Row(experiment, result, verdicts, seconds, DateOnly.FromDateTime(DateTime.UtcNow), Simd.Best);
-        }
-
-        if (options.Docs is { } path && rows.Count > 0)
-        {
-            File.WriteAllText(path, ResultsTable.Update(File.ReadAllText(path), experiments, rows));
-            output.WriteLine($"wrote {rows.Count} row(s) of the results table in {path}");
+            if (options.Docs is { } path)
+            {
+                // Written after each run, so that an 'all' stopped half-way keeps the rows it has.
+                var row = ResultsTable.Row(experiment, result, verdicts, seconds, DateOnly.FromDateTime(DateTime.UtcNow), Simd.Best);
+                string updated = ResultsTable.Update(File.ReadAllText(path), experiments, new Dictionary<string, string> { [experiment.Name] = row });
+                AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(updated));
+                output.WriteLine($"wrote the row of {experiment.Name} in {path}");
+            }
         }
         if (args[0] == "all")
             output.WriteLine(missed.Count == 0

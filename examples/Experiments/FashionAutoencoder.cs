@@ -157,13 +157,18 @@ public sealed class FashionAutoencoderExperiment : Experiment
     }
 
     /// <summary>
-    /// Fashion-MNIST from --data-dir or the cache; at smoke size without it, the embedded 8×8 digits
-    /// upscaled to 28×28 stand in (no download in tests). Smoke runs use small subsets either way.
+    /// Fashion-MNIST from --data-dir, its fashion-mnist folder (so that 'all' can share one --data-dir) or the cache;
+    /// at smoke size without it, the embedded 8×8 digits upscaled to 28×28 stand in (no download in tests). Smoke
+    /// runs use small subsets either way.
     /// </summary>
     static (Dataset Train, Dataset Test, IReadOnlyList<string> ClassNames, string Source) LoadData(ExperimentContext context)
     {
-        string dir = context.DataDirectory ?? DataCache.DirectoryFor("fashion-mnist");
-        bool present = File.Exists(Path.Combine(dir, "t10k-images-idx3-ubyte.gz")) || File.Exists(Path.Combine(dir, "t10k-images-idx3-ubyte"));
+        string[] candidates = context.DataDirectory is { } d
+            ? [d, Path.Combine(d, "fashion-mnist"), DataCache.DirectoryFor("fashion-mnist")]
+            : [DataCache.DirectoryFor("fashion-mnist")];
+        static bool Holds(string dir) => File.Exists(Path.Combine(dir, "t10k-images-idx3-ubyte.gz")) || File.Exists(Path.Combine(dir, "t10k-images-idx3-ubyte"));
+        string dir = candidates.FirstOrDefault(Holds) ?? candidates[0];
+        bool present = Holds(dir);
         if (present || !context.Smoke)
         {
             var (train, test) = FashionMnist.Load(present ? dir : context.DataDirectory);

@@ -132,7 +132,7 @@ public class ExperimentSmokeTests
         var (code, output, error) = Run(experiments, "a", "--output", temp.File("runs"), "--write-docs", docs);
         Assert.Equal(1, code);
         Assert.Equal("", error);
-        Assert.Contains("wrote 1 row(s)", output);
+        Assert.Contains($"wrote the row of a in {docs}", output);
         var lines = File.ReadAllLines(docs);
         int begin = Array.IndexOf(lines, ResultsTable.Begin), end = Array.IndexOf(lines, ResultsTable.End);
         var rows = lines[(begin + 3)..end];
