@@ -22,9 +22,18 @@ public sealed class CirclesExperiment : Experiment
     const float Eta = 0.1f;
 
     public override string Name => "circles";
-    public override string Description => "concentric circles, 2-16-1 tanh MLP, eta 0.1: manual gradients, autograd, modules, optimizer; all four >= 95% and agree";
+    public override string Description => "concentric circles, 2-16-1 tanh MLP, eta 0.1: manual gradients, autograd, modules, optimizer";
+    public override string Title => "circles, four versions of one script";
+    public override string Reported => "≈ 96%";
+    // "Agree": the same predictions, and weights equal to rounding (runs have shown differences of a few 1e-6).
+    public override IReadOnlyList<Threshold> Thresholds =>
+    [
+        Threshold.AtLeast("lowest test accuracy of the four", 0.95),
+        Threshold.NoMoreThan("predictions differing from (a)", 0, percent: false),
+        Threshold.NoMoreThan("largest weight difference to (a)", 1e-4, percent: false),
+    ];
 
-    public override IReadOnlyList<string> Run(ExperimentContext context)
+    public override ExperimentResult Run(ExperimentContext context)
     {
         var rng = new Rng(9);
         int n = context.Smoke ? 200 : 1000;
@@ -56,6 +65,8 @@ public sealed class CirclesExperiment : Experiment
         }
 
         var reference = results[0];
+        int mostDiffering = 0;
+        double largestDiff = 0;
         var lines = new List<string>
         {
             $"{n} training / {n} test points (noise 0.1, inner radius 0.5); 2-{Hidden}-1 tanh, sigmoid + BCE, eta {Eta}, batch {batch}, {epochs} epochs, same initial weights and batches",
@@ -70,6 +81,7 @@ public sealed class CirclesExperiment : Experiment
                 for (int i = 0; i < a.Length; i++) maxDiff = Math.Max(maxDiff, Math.Abs(a[i] - b[i]));
             }
             int differing = r.Predicted.Where((p, i) => p != reference.Predicted[i]).Count();
+            (mostDiffering, largestDiff) = (Math.Max(mostDiffering, differing), Math.Max(largestDiff, maxDiff));
             lines.Add($"{r.Name}: test accuracy {r.TestAcc:P2}, final training loss {r.TrainLoss:F6} (|diff| to (a) {Math.Abs(r.TrainLoss - reference.TrainLoss):0.0e+0}), " +
                       $"max |weight diff| to (a) {maxDiff:0.0e+0}, predictions differing from (a): {differing}");
         }
@@ -86,7 +98,17 @@ public sealed class CirclesExperiment : Experiment
         bool dashed = false;
         foreach (var r in results) { chart.Add(r.Name, epochAxis, r.Losses, dashed: dashed); dashed = !dashed; }
         chart.Save(context.File("loss.svg"));
-        return lines;
+        double lowest = results.Min(r => r.TestAcc), highest = results.Max(r => r.TestAcc);
+        string summary = lowest == highest
+            ? $"{ExperimentResult.Percent(lowest)} in all four"
+            : $"{ExperimentResult.Percent(lowest)}–{ExperimentResult.Percent(highest)} over the four";
+        summary += FormattableString.Invariant($"; {mostDiffering} predictions differ, weights within {largestDiff:G2} of (a)");
+        return new(lines, summary, new Dictionary<string, double>
+        {
+            ["lowest test accuracy of the four"] = lowest,
+            ["predictions differing from (a)"] = mostDiffering,
+            ["largest weight difference to (a)"] = largestDiff,
+        });
     }
 
     /// <summary>Initial weights [W1 (16×2), b1, W2 (1×16), b2]: those of the module net built from the same seed, so every version starts alike.</summary>

@@ -18,8 +18,11 @@ public sealed class CirclesSvmExperiment : Experiment
 {
     public override string Name => "circles-svm";
     public override string Description => "circles vs SVMs: linear, RBF, poly, sigmoid kernels over C = 0.001..100; accuracy table, decision regions";
+    public override string Title => "circles against SVMs";
+    public override string Reported => "RBF and polynomial best near C = 0.1";
+    public override string Goal => "the same table, regions";
 
-    public override IReadOnlyList<string> Run(ExperimentContext context)
+    public override ExperimentResult Run(ExperimentContext context)
     {
         var rng = new Rng(12);
         int n = context.Smoke ? 200 : 500;
@@ -37,6 +40,7 @@ public sealed class CirclesSvmExperiment : Experiment
         var testAcc = new double[kernels.Length, cs.Length];
         var lines = new List<string> { $"{n} training / {n} test points (noise 0.1, inner radius 0.5); Svc, gamma = scale, tolerance 1e-3" };
         var chart = new LineChart("Circles: SVM test accuracy against C", "C", "test accuracy") { LogX = true };
+        var bests = new List<string>();
         for (int k = 0; k < kernels.Length; k++)
         {
             int best = 0;
@@ -58,6 +62,7 @@ public sealed class CirclesSvmExperiment : Experiment
                 $"{kernels[k].Name} kernel, C = {cs[best]}: test {testAcc[k, best]:P1}, {model.SupportIndices.Length} SVs") { Resolution = 80 };
             regions.Save(context.File($"regions-{kernels[k].Name.Split(' ')[0].ToLowerInvariant()}.svg"));
             lines.Add($"{kernels[k].Name}: best C = {cs[best]} with test {testAcc[k, best]:P1} (train {trainAcc[k, best]:P1})");
+            bests.Add(FormattableString.Invariant($"{kernels[k].Name} at C = {cs[best]} ({ExperimentResult.Percent(testAcc[k, best], 1)})"));
         }
         chart.Save(context.File("accuracy-vs-c.svg"));
 
@@ -70,6 +75,6 @@ public sealed class CirclesSvmExperiment : Experiment
         lines.Add("train / test accuracy by kernel (rows) x C (columns " + string.Join(", ", cs.Select(c => c.ToString(CultureInfo.InvariantCulture))) + "):");
         for (int k = 0; k < kernels.Length; k++)
             lines.Add($"  {kernels[k].Name}: " + string.Join("  ", cs.Select((_, j) => $"{P(trainAcc[k, j])}/{P(testAcc[k, j])}")));
-        return lines;
+        return new(lines, "best test accuracy: " + string.Join(", ", bests), new Dictionary<string, double>());
     }
 }

@@ -17,8 +17,11 @@ public sealed class FlowerExperiment : Experiment
 {
     public override string Name => "flower";
     public override string Description => "flower petals (400 points, 80/20 split): depth x width study of tanh nets, decision regions of the best";
+    public override string Title => "\"flower\" petals";
+    public override string Reported => "—";
+    public override string Goal => "table and picture";
 
-    public override IReadOnlyList<string> Run(ExperimentContext context)
+    public override ExperimentResult Run(ExperimentContext context)
     {
         var rng = new Rng(8);
         var all = Synthetic.Flower(400, rng);
@@ -66,6 +69,7 @@ public sealed class FlowerExperiment : Experiment
         };
         for (int d = 0; d < depths.Length; d++)
             lines.Add($"  {depths[d]} hidden: " + string.Join("  ", widths.Select((_, w) => $"{P(testAcc[d, w])} ({P(trainAcc[d, w])})")));
-        return lines;
+        return new(lines, $"best {ExperimentResult.Percent(best.Test, 1)} ({depths[best.D]} × {widths[best.W]} tanh)",
+            new Dictionary<string, double> { ["best test accuracy"] = best.Test });
     }
 }

@@ -15,9 +15,12 @@ namespace Neurone.Experiments;
 public sealed class KerasMnistExperiment : Experiment
 {
     public override string Name => "keras-mnist";
-    public override string Description => "MNIST, 784-512-512-10 ReLU MLP with dropout 0.2, Adam, 30 epochs, validation split 0.2: >= 98.2% test, history plot";
+    public override string Description => "MNIST, 784-512-512-10 ReLU MLP with dropout 0.2, Adam, 30 epochs, validation split 0.2, history plot";
+    public override string Title => "Keras-style MNIST";
+    public override string Reported => "—";
+    public override IReadOnlyList<Threshold> Thresholds => [Threshold.AtLeast("test accuracy", 0.982)];
 
-    public override IReadOnlyList<string> Run(ExperimentContext context)
+    public override ExperimentResult Run(ExperimentContext context)
     {
         var data = DigitSets.Mnist(context);
         var rng = new Rng(7);
@@ -39,11 +42,11 @@ public sealed class KerasMnistExperiment : Experiment
         System.IO.File.WriteAllText(context.File("history.csv"), history.ToCsv());
         var predicted = trainer.PredictClasses(data.TestX);
         ImageGrid.Predictions(data.TestX, predicted, DigitData.Labels(data.TestY), count: 24, height: 28, width: 28).Save(context.File("predictions.png"));
-        return
+        return new(
         [
             $"data: {data.Source}; the last 20% of the training set held out for validation",
             $"784-512-512-10 ReLU, dropout 0.2, Adam lr 1e-3 with cosine decay, batch 128, {epochs} epochs ({model.ParameterCount():N0} parameters)",
             $"test accuracy {test["accuracy"]:P2}, test loss {test["loss"]:F4}; last validation accuracy {valAccuracy[^1]:P2} (best {valAccuracy[best]:P2} at epoch {best + 1})",
-        ];
+        ], ExperimentResult.Percent(test["accuracy"]), new Dictionary<string, double> { ["test accuracy"] = test["accuracy"] });
     }
 }

@@ -14,9 +14,12 @@ namespace Neurone.Experiments;
 public sealed class MnistMlpExperiment : Experiment
 {
     public override string Name => "mnist-mlp";
-    public override string Description => "MNIST, 784-128-64-10 tanh MLP, softmax cross-entropy: >= 97.5% test";
+    public override string Description => "MNIST, 784-128-64-10 tanh MLP, softmax cross-entropy";
+    public override string Title => "MNIST MLP 784-128-64-10 tanh";
+    public override string Reported => "95.7%";
+    public override IReadOnlyList<Threshold> Thresholds => [Threshold.AtLeast("test accuracy", 0.975)];
 
-    public override IReadOnlyList<string> Run(ExperimentContext context)
+    public override ExperimentResult Run(ExperimentContext context)
     {
         var data = DigitSets.Mnist(context);
         var rng = new Rng(2);
@@ -39,11 +42,11 @@ public sealed class MnistMlpExperiment : Experiment
         new TrainingCurves(history).Save(context.File("curves.svg"));
         new ConfusionMatrixPlot(confusion, title: "MNIST test, 784-128-64-10 tanh").Save(context.File("confusion.svg"));
         ImageGrid.Misclassified(data.TestX, predicted, actual, max: 24, height: 28, width: 28).Save(context.File("misclassified.png"));
-        return
+        return new(
         [
             $"data: {data.Source}",
             $"784-128-64-10 tanh, Adam lr 1e-3 (x0.3 every 8 epochs), batch 64, {epochs} epochs",
             $"test accuracy {test["accuracy"]:P2} (train {train["accuracy"]:P2}), test loss {test["loss"]:F4}",
-        ];
+        ], ExperimentResult.Percent(test["accuracy"]), new Dictionary<string, double> { ["test accuracy"] = test["accuracy"] });
     }
 }

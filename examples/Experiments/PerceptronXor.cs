@@ -17,10 +17,16 @@ public sealed class PerceptronXorExperiment : Experiment
 {
     public override string Name => "perceptron-xor";
     public override string Description => "uniform XOR data: perceptron (no hidden layer) vs tanh nets by depth x width; confusion matrices";
+    public override string Title => "perceptron and XOR";
+    public override string Reported => "the perceptron fails";
+    // The point of the exercise: a line cannot separate XOR (chance is 50%), one hidden layer can.
+    public override IReadOnlyList<Threshold> Thresholds =>
+        [Threshold.NoMoreThan("perceptron test accuracy", 0.6), Threshold.AtLeast("best net's test accuracy", 0.95)];
+    public override string Goal => base.Goal + ", table by depth and width";
 
     static readonly string[] ClassNames = ["-1 (signs differ)", "+1 (same signs)"];
 
-    public override IReadOnlyList<string> Run(ExperimentContext context)
+    public override ExperimentResult Run(ExperimentContext context)
     {
         var rng = new Rng(6);
         int n = context.Smoke ? 300 : 2000;
@@ -75,7 +81,8 @@ public sealed class PerceptronXorExperiment : Experiment
         };
         for (int d = 0; d < depths.Length; d++)
             lines.Add($"  {depths[d]} hidden: " + string.Join("  ", widths.Select((_, w) => results[d, w].ToString("P1", CultureInfo.InvariantCulture))));
-        return lines;
+        return new(lines, $"perceptron {ExperimentResult.Percent(perceptron.Test, 1)}, best net {ExperimentResult.Percent(best.Test, 1)} ({best.Depth} × {best.Width} tanh)",
+            new Dictionary<string, double> { ["perceptron test accuracy"] = perceptron.Test, ["best net's test accuracy"] = best.Test });
     }
 
     /// <summary>Points uniform in [-1, 1)², class 1 where sign(x)·sign(y) = +1 and class 0 where it is −1.</summary>

@@ -15,9 +15,12 @@ namespace Neurone.Experiments;
 public sealed class UspsMlpExperiment : Experiment
 {
     public override string Name => "usps-mlp";
-    public override string Description => "USPS (ESL, 7,291 / 2,007), 256-64-32-16-10 tanh MLP: >= 93% test";
+    public override string Description => "USPS (ESL, 7,291 / 2,007), 256-64-32-16-10 tanh MLP";
+    public override string Title => "USPS MLP 256-64-32-16-10 tanh";
+    public override string Reported => "84.5%";
+    public override IReadOnlyList<Threshold> Thresholds => [Threshold.AtLeast("test accuracy", 0.93)];
 
-    public override IReadOnlyList<string> Run(ExperimentContext context)
+    public override ExperimentResult Run(ExperimentContext context)
     {
         var data = DigitSets.Usps(context);
         var rng = new Rng(3);
@@ -41,11 +44,11 @@ public sealed class UspsMlpExperiment : Experiment
         new TrainingCurves(history).Save(context.File("curves.svg"));
         new ConfusionMatrixPlot(confusion, title: "USPS test, 256-64-32-16-10 tanh").Save(context.File("confusion.svg"));
         ImageGrid.Misclassified(data.TestX, predicted, actual, max: 24, height: 16, width: 16, scale: 4).Save(context.File("misclassified.png"));
-        return
+        return new(
         [
             $"data: {data.Source}",
             $"256-64-32-16-10 tanh, AdamW lr 2e-3 weight decay 1e-2, cosine decay, label smoothing 0.1, batch 32, {epochs} epochs",
             $"test accuracy {test["accuracy"]:P2} (train {train["accuracy"]:P2}), test loss {test["loss"]:F4}",
-        ];
+        ], ExperimentResult.Percent(test["accuracy"]), new Dictionary<string, double> { ["test accuracy"] = test["accuracy"] });
     }
 }

@@ -211,9 +211,9 @@ public class ConvolutionKernelTests
         for (int i = 0; i < expected.Length; i++) expected[i] = MathF.Max(expected[i], 0f);
         var got = new float[expected.Length];
         var gotIdx = new int[expected.Length];
-        // The case runs the fused kernel (on a CPU with AVX-512).
+        // The case runs the fused kernel where the CPU has AVX-512, the general path elsewhere.
         var (convCrop, poolCrop) = Convolution.CropToPooled(g, pool);
-        Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || PooledDirectConvolution.Applies(convCrop, poolCrop, c * k * k));
+        Assert.Equal(Simd.Best == SimdLevel.Vector512, PooledDirectConvolution.Applies(convCrop, poolCrop, c * k * k));
         Convolution.ForwardReluMaxPool(g, pool, batch, c, o, x, wt, b, got, gotIdx);
         Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), got.Select(BitConverter.SingleToInt32Bits));
         Assert.Equal(expectedIdx, gotIdx);
@@ -233,8 +233,9 @@ public class ConvolutionKernelTests
         var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
         var pool = WindowGeometry.Create("pool", g.OutHeight, g.OutWidth, 2, 2, 2, 2, 0, 0, 1, 1);
         var (crop, cropPool) = Convolution.CropToPooled(g, pool);
-        // 3×3 kernels take the fused gradient; the 5×5 one the general path (unpooling, im2col and a product).
-        Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || PooledDirectConvolution.GradientApplies(crop, cropPool, c * k * k) == (k == 3));
+        // With AVX-512, 3×3 kernels take the fused gradient; the 5×5 one, and every case without AVX-512, the general
+        // path (unpooling, im2col and a product).
+        Assert.Equal(Simd.Best == SimdLevel.Vector512 && k == 3, PooledDirectConvolution.GradientApplies(crop, cropPool, c * k * k));
         var x = Random(batch * c * g.InPlane, 31);
         var wt = Random(o * c * k * k, 32);
         var b = Random(o, 33);
@@ -269,7 +270,8 @@ public class ConvolutionKernelTests
     {
         var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
         int rows = c * k * k, p = g.OutPlane;
-        Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || DirectConvolution.Applies(g, rows));
+        // The direct path where the CPU has AVX-512, im2col and the GEMM elsewhere.
+        Assert.Equal(Simd.Best == SimdLevel.Vector512, DirectConvolution.Applies(g, rows));
         var x = Random(c * g.InPlane, 21);
         var wt = Random(o * rows, 22);
         var b = Random(o, 23);
@@ -319,7 +321,7 @@ public class ConvolutionKernelTests
     public void FirstLayerWeightGradientEqualsTheDefinition(int h, int w, int k, int c, int o, int batch)
     {
         var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
-        Assert.True(!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || DirectConvolution.Applies(g, c * k * k));
+        Assert.Equal(Simd.Best == SimdLevel.Vector512, DirectConvolution.Applies(g, c * k * k));
         var x = Random(batch * c * g.InPlane, 31);
         var wt = Random(o * c * k * k, 32);
         var gy = Random(batch * o * g.OutPlane, 33);
@@ -331,7 +333,7 @@ public class ConvolutionKernelTests
         for (int i = 0; i < gb.Length; i++) Assert.Equal(expectedB[i], gb[i], 1e-3);
     }
 
-    [Theory]
+    [Avx512Theory]
     // h, w, k, channels, images: LeNet's second layer cut to what its pooling reads (13×13 → 10×10 outputs;
     // vectors across two images), planes smaller than a vector (lanes over several images, one by one), rows of
     // exactly 16, a one-column plane (16 positions 45 floats apart: two spans).
@@ -342,7 +344,7 @@ public class ConvolutionKernelTests
     public unsafe void LoweredImagesPackTheSamePanelsAsIm2ColThenPacking(int h, int w, int k, int c, int images)
     {
         var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
-        if (!LoweredImages.Applies(g)) return;
+        Assert.True(LoweredImages.Applies(g));
         int rows = c * k * k, n = images * g.OutPlane;
         var x = Random(images * c * g.InPlane, 41);
         var cols = new float[rows * n];
@@ -378,7 +380,7 @@ public class ConvolutionKernelTests
             }
     }
 
-    [Theory]
+    [Avx512Theory]
     // h, w, k, channels, images, output channels, which product, computed transposed: forwards W·cols whose B
     // panels come from the images (one with a k tail past the kernel's k blocks), LeNet's second layer at batch 1
     // on one core (32 channels), computed transposed (its A panels, 25 positions, from the images); weight
@@ -393,7 +395,7 @@ public class ConvolutionKernelTests
         bool weightGradient, bool transposed)
     {
         var g = WindowGeometry.Create("test", h, w, k, k, 1, 1, 0, 0, 1, 1);
-        if (!LoweredImages.Applies(g)) return;
+        Assert.True(LoweredImages.Applies(g));
         int taps = c * k * k, n = images * g.OutPlane;
         // op(B) is cols (taps × positions) for the forward, colsᵀ for the weight gradient.
         var (depth, width) = weightGradient ? (n, taps) : (taps, n);

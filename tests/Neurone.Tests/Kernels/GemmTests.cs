@@ -147,10 +147,9 @@ public class GemmTests
             }
     }
 
-    [Fact]
+    [Avx512Fact]
     public void AllAvx512KernelsGiveTheSameBits()
     {
-        if (!Simd.IsSupported(SimdLevel.Vector512)) return;
         // 72 rows fit 12×32 tiles exactly; 64 rows fit 8×48 (12×32 would leave a tile two-thirds empty);
         // 50 rows fit 25×16 (and 49 leave one row of those tiles empty, still the best fit).
         Assert.Equal(GemmJob.Avx512Tile.Narrow, GemmJob.ChooseTile(72, 96));
@@ -172,13 +171,12 @@ public class GemmTests
         }
     }
 
-    [Theory]
+    [Avx512Theory]
     [InlineData(0f)]
     [InlineData(1f)]
     [InlineData(-0.5f)]
     public void AProductComputedTransposedGivesTheSameBits(float beta)
     {
-        if (!Simd.IsSupported(SimdLevel.Vector512)) return;
         // 10 columns (an output layer) is computed as its transpose; 32 columns is not. Columns of a product
         // are independent, so the first 10 of the wider one must match to the bit, for every beta.
         Assert.True(GemmJob.PrefersTransposed(SimdLevel.Vector512, 64, 10, 100));

@@ -103,8 +103,20 @@ public sealed class ChartTests
     {
         var points = Tensor.Randn([20, 2], new Rng(2));
         var labels = Enumerable.Range(0, 20).Select(i => i % 3).ToArray();
+        // Scores (x1, x2, −x1): the regions of their argmax, which the same picture drawn from classes must give.
         var chart = DecisionRegions.FromScores(x => x.MatMul(Tensor.FromArray([1f, 0f, -1f, 0f, 1f, 0f], 2, 3)), points, labels);
-        Assert.NotNull(XDocument.Parse(chart.ToSvg().ToString()).Root);
+        var byClass = new DecisionRegions(x => Enumerable.Range(0, x.Size(0))
+            .Select(i => new[] { x[i, 0], x[i, 1], -x[i, 0] } is var s ? Array.IndexOf(s, s.Max()) : 0).ToArray(), points, labels);
+        Assert.Equal(byClass.ToSvg().ToString(), chart.ToSvg().ToString());
+        var fills = Parse(chart).Descendants(Svg + "rect").Where(r => r.Attribute("shape-rendering")?.Value == "crispEdges").Select(r => r.Attribute("fill")!.Value).Distinct();
+        Assert.Equal(new[] { Palette.Tint(0).ToHex(), Palette.Tint(1).ToHex(), Palette.Tint(2).ToHex() }.Order(), fills.Order());
+
+        // One score per point is binary: class 1 where it is above zero, the boundary of the test above at x1 = 0.1.
+        var binary = Tensor.FromArray([-1f, -1f, 1f, 1f, -0.5f, 0.7f, 0.4f, -0.8f], 4, 2);
+        int[] binaryLabels = [0, 1, 0, 1];
+        var fromScore = DecisionRegions.FromScores(x => Tensor.FromArray(Enumerable.Range(0, x.Size(0)).Select(i => x[i, 0] - 0.1f).ToArray()), binary, binaryLabels);
+        var fromClass = new DecisionRegions(x => Enumerable.Range(0, x.Size(0)).Select(i => x[i, 0] - 0.1f > 0 ? 1 : 0).ToArray(), binary, binaryLabels);
+        Assert.Equal(fromClass.ToSvg().ToString(), fromScore.ToSvg().ToString());
     }
 
     [Fact]
