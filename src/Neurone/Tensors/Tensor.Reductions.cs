@@ -192,17 +192,16 @@ public partial class Tensor
         double divisor = Math.Max(0, n - correction);
         var ys = y.AsSpan();
         for (int k = 0; k < ys.Length; k++) ys[k] = (float)(sums[k] / divisor);
-        return Graph.Record(y, "var", [this], g => [VarGradient(g, means, 2 / divisor, n, inner)]);
+        return Graph.Record(y, "var", [this], g => [VarGradient(g, means, 2 / divisor, outer, n, inner)]);
     }
 
     /// <summary>∂var/∂x·g = g·2(x − mean)/(n − correction), from the double means of the forward.</summary>
-    Tensor VarGradient(Tensor g, double[] means, double scale, int n, int inner)
+    Tensor VarGradient(Tensor g, double[] means, double scale, int outer, int n, int inner)
     {
         var d = Uninitialized(shape);
         var x = AsReadOnlySpan();
         var gs = g.AsReadOnlySpan();
         var ds = d.AsSpan();
-        int outer = means.Length / inner;
         for (int o = 0; o < outer; o++)
             for (int j = 0; j < n; j++)
             {

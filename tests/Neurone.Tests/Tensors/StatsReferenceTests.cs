@@ -71,4 +71,20 @@ public class StatsReferenceTests
         var grad = Doubles(c.GetProperty("grad"));
         AssertClose(grad, x.Grad!.ToArray(), 1e-5, $"{name}: gradient", floor: 1e-2 * grad.Max(Math.Abs));
     }
+
+    // Empty tensors, as PyTorch: a variance over an empty axis is NaN (0/0), over a full axis of an empty tensor
+    // it is empty, and the backward gives a gradient of the input's shape.
+    [Theory]
+    [InlineData(new[] { 2, 0, 3 }, 1, new[] { 2, 3 })]
+    [InlineData(new[] { 2, 3, 0 }, 1, new[] { 2, 0 })]
+    [InlineData(new[] { 0, 4 }, 1, new[] { 0 })]
+    public void VarOfEmptyTensors(int[] shape, int axis, int[] outShape)
+    {
+        var x = new Tensor(shape) { RequiresGrad = true };
+        var y = x.Var(axis);
+        Assert.Equal(outShape, y.ShapeArray());
+        Assert.All(y.ToArray(), v => Assert.True(float.IsNaN(v), $"expected NaN, got {v}"));
+        y.Backward(Tensor.Ones(outShape));
+        Assert.Equal(shape, x.Grad!.ShapeArray());
+    }
 }
