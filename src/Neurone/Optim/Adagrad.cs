@@ -10,7 +10,8 @@ namespace Neurone.Optim;
 /// gradient becomes g + λ·p; the accumulator, which starts at <c>initialAccumulatorValue</c>, grows as
 /// S = S + g²; the rate decays as lr / (1 + (t − 1)·lrDecay) with t this parameter's step count; and
 /// p = p − rate·g / (√S + ε). PyTorch creates the accumulator in the constructor; we create it on the
-/// first step with the same value, which gives the same results.
+/// first step with the same value, which gives the same results. S is float32, as in PyTorch's float32
+/// Adagrad: a gradient above about 1.8e19 makes it ∞, and that element stops moving in both.
 /// </summary>
 public sealed class Adagrad : Optimizer
 {

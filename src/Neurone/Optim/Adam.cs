@@ -65,7 +65,9 @@ public class Adam : Optimizer
     }
 
     // One pass over p, g, m, v (and v̂). Vector bodies and scalar tail do the same float operations in
-    // the same order, so results do not depend on an element's position or the SIMD width.
+    // the same order, so results do not depend on an element's position or the SIMD width. The second
+    // moment takes ((1 − β₂)·g)·g, as PyTorch: g·g alone overflows float32 for |g| above 1.8e19, and an
+    // infinite v would freeze that element for good.
     static void Kernel(Span<float> param, ReadOnlySpan<float> grad, Span<float> expAvg, Span<float> expAvgSq,
         Span<float> maxExpAvgSq, float shrink, float l2, float beta1, float oneMinusBeta1, float beta2,
         float oneMinusBeta2, float biasCorrection2Sqrt, float eps, float stepSize, bool amsgrad, SimdLevel level)
@@ -86,7 +88,7 @@ public class Adam : Optimizer
                 if (doShrink) pv *= shrink;
                 if (doL2) gv += l2 * pv;
                 var mv = beta1 * Vector512.LoadUnsafe(ref m, (nuint)i) + oneMinusBeta1 * gv;
-                var vv = beta2 * Vector512.LoadUnsafe(ref v, (nuint)i) + oneMinusBeta2 * (gv * gv);
+                var vv = beta2 * Vector512.LoadUnsafe(ref v, (nuint)i) + oneMinusBeta2 * gv * gv;
                 mv.StoreUnsafe(ref m, (nuint)i);
                 vv.StoreUnsafe(ref v, (nuint)i);
                 if (amsgrad)
@@ -107,7 +109,7 @@ public class Adam : Optimizer
                 if (doShrink) pv *= shrink;
                 if (doL2) gv += l2 * pv;
                 var mv = beta1 * Vector256.LoadUnsafe(ref m, (nuint)i) + oneMinusBeta1 * gv;
-                var vv = beta2 * Vector256.LoadUnsafe(ref v, (nuint)i) + oneMinusBeta2 * (gv * gv);
+                var vv = beta2 * Vector256.LoadUnsafe(ref v, (nuint)i) + oneMinusBeta2 * gv * gv;
                 mv.StoreUnsafe(ref m, (nuint)i);
                 vv.StoreUnsafe(ref v, (nuint)i);
                 if (amsgrad)
@@ -125,7 +127,7 @@ public class Adam : Optimizer
             if (doShrink) pv *= shrink;
             if (doL2) gv += l2 * pv;
             float mv = beta1 * expAvg[i] + oneMinusBeta1 * gv;
-            float vv = beta2 * expAvgSq[i] + oneMinusBeta2 * (gv * gv);
+            float vv = beta2 * expAvgSq[i] + oneMinusBeta2 * gv * gv;
             expAvg[i] = mv;
             expAvgSq[i] = vv;
             if (amsgrad)

@@ -61,7 +61,8 @@ public sealed class RMSprop : Optimizer
             (float)Eps, (float)WeightDecay, (float)Momentum, useMomentum, Centered, Level);
     }
 
-    // One pass; vector bodies and scalar tail do the same float operations in the same order.
+    // One pass; vector bodies and scalar tail do the same float operations in the same order. The square
+    // average takes ((1 − α)·g)·g, as PyTorch: g·g alone overflows float32 for |g| above 1.8e19.
     static void Kernel(Span<float> param, ReadOnlySpan<float> grad, Span<float> squareAvg, Span<float> buf,
         Span<float> gradAvg, float lr, float alpha, float oneMinusAlpha, float eps, float weightDecay,
         float momentum, bool useMomentum, bool centered, SimdLevel level)
@@ -80,7 +81,7 @@ public sealed class RMSprop : Optimizer
                 var pv = Vector512.LoadUnsafe(ref p, (nuint)i);
                 var gv = Vector512.LoadUnsafe(ref g, (nuint)i);
                 if (decay) gv += weightDecay * pv;
-                var sv = alpha * Vector512.LoadUnsafe(ref s, (nuint)i) + oneMinusAlpha * (gv * gv);
+                var sv = alpha * Vector512.LoadUnsafe(ref s, (nuint)i) + oneMinusAlpha * gv * gv;
                 sv.StoreUnsafe(ref s, (nuint)i);
                 if (centered)
                 {
@@ -105,7 +106,7 @@ public sealed class RMSprop : Optimizer
                 var pv = Vector256.LoadUnsafe(ref p, (nuint)i);
                 var gv = Vector256.LoadUnsafe(ref g, (nuint)i);
                 if (decay) gv += weightDecay * pv;
-                var sv = alpha * Vector256.LoadUnsafe(ref s, (nuint)i) + oneMinusAlpha * (gv * gv);
+                var sv = alpha * Vector256.LoadUnsafe(ref s, (nuint)i) + oneMinusAlpha * gv * gv;
                 sv.StoreUnsafe(ref s, (nuint)i);
                 if (centered)
                 {
@@ -127,7 +128,7 @@ public sealed class RMSprop : Optimizer
         {
             float pv = param[i], gv = grad[i];
             if (decay) gv += weightDecay * pv;
-            float sv = alpha * squareAvg[i] + oneMinusAlpha * (gv * gv);
+            float sv = alpha * squareAvg[i] + oneMinusAlpha * gv * gv;
             squareAvg[i] = sv;
             if (centered)
             {

@@ -40,13 +40,42 @@ public partial class Tensor
             b.RequiresGrad ? (g * r / b).SumTo(b.shape).Neg() : null]);
     }
 
-    /// <summary>Elementwise power aᵇ with broadcasting.</summary>
+    /// <summary>
+    /// Elementwise power aᵇ with broadcasting. Gradients follow PyTorch at a = 0: ∂/∂a is 0 where b = 0 (a⁰ is
+    /// constant), and ∂/∂b is 0 where a = 0 and b ≥ 0 (0ᵇ is constant for b &gt; 0; PyTorch takes 0 at b = 0 too),
+    /// where the formulas b·aᵇ⁻¹ and aᵇ·ln a would give NaN or ±∞.
+    /// </summary>
     public static Tensor Pow(Tensor a, Tensor b)
     {
         var r = Broadcasting.Apply<PowOp>("pow", a, b);
         return Graph.Record(r, "pow", [a, b], g => [
-            a.RequiresGrad ? (g * b * Pow(a, b - 1f)).SumTo(a.shape) : null,
-            b.RequiresGrad ? (g * r * a.Log()).SumTo(b.shape) : null]);
+            a.RequiresGrad ? PowBaseGradient(g, a.BroadcastTo(r.shape), b.BroadcastTo(r.shape)).SumTo(a.shape) : null,
+            b.RequiresGrad ? PowExponentGradient(g, a.BroadcastTo(r.shape), b.BroadcastTo(r.shape), r).SumTo(b.shape) : null]);
+    }
+
+    /// <summary>g·(b·aᵇ⁻¹), or 0 where b = 0; all four of one shape.</summary>
+    static Tensor PowBaseGradient(Tensor g, Tensor a, Tensor b)
+    {
+        var d = Uninitialized(g.shape);
+        var gs = g.AsReadOnlySpan();
+        var xs = a.AsReadOnlySpan();
+        var ps = b.AsReadOnlySpan();
+        var ds = d.AsSpan();
+        for (int i = 0; i < ds.Length; i++) ds[i] = ps[i] == 0f ? 0f : gs[i] * (ps[i] * MathF.Pow(xs[i], ps[i] - 1f));
+        return d;
+    }
+
+    /// <summary>g·(aᵇ·ln a), or 0 where a = 0 and b ≥ 0; all five of one shape.</summary>
+    static Tensor PowExponentGradient(Tensor g, Tensor a, Tensor b, Tensor r)
+    {
+        var d = Uninitialized(g.shape);
+        var gs = g.AsReadOnlySpan();
+        var xs = a.AsReadOnlySpan();
+        var ps = b.AsReadOnlySpan();
+        var rs = r.AsReadOnlySpan();
+        var ds = d.AsSpan();
+        for (int i = 0; i < ds.Length; i++) ds[i] = xs[i] == 0f && ps[i] >= 0f ? 0f : gs[i] * (rs[i] * MathF.Log(xs[i]));
+        return d;
     }
 
     /// <summary>Elementwise maximum with broadcasting (NaN wins, as in PyTorch; ties share the gradient).</summary>

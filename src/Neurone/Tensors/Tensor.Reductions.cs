@@ -150,15 +150,76 @@ public partial class Tensor
     /// <summary>
     /// Variance along <paramref name="axis"/>, dividing by n − <paramref name="correction"/>
     /// (PyTorch's default correction 1 is the unbiased estimate; use 0 for the population variance).
+    /// Two passes in double, the mean and then Σ(x − mean)², so a mean far from zero costs no accuracy.
     /// </summary>
     public Tensor Var(int axis, bool keepDim = false, int correction = 1)
     {
         int ax = Shapes.Axis("var", axis, shape);
-        var mean = Mean(ax, keepDim: true);
-        var centred = this - mean;
-        // Composed of recorded ops, so its gradient comes for free.
-        return (centred * centred).Sum(ax, keepDim) / Math.Max(0, shape[ax] - correction);
+        var (outer, n, inner) = Split(ax);
+        var y = Uninitialized(ReducedShape(ax, keepDim));
+        var means = new double[outer * inner];
+        var sums = new double[outer * inner];
+        var x = AsReadOnlySpan();
+        for (int o = 0; o < outer; o++)
+        {
+            if (inner == 1)
+            {
+                var run = x.Slice(o * n, n);
+                means[o] = Kernels.Moments.Sum(run, Kernels.Simd.Best) / n;
+                sums[o] = Kernels.Moments.SumOfSquaredDeviations(run, means[o], Kernels.Simd.Best);
+                continue;
+            }
+            // Strided: whole rows of the group at once, one mean and one sum per column.
+            var mean = means.AsSpan(o * inner, inner);
+            var sum = sums.AsSpan(o * inner, inner);
+            for (int j = 0; j < n; j++)
+            {
+                var row = x.Slice((o * n + j) * inner, inner);
+                for (int i = 0; i < inner; i++) mean[i] += row[i];
+            }
+            for (int i = 0; i < inner; i++) mean[i] /= n;
+            for (int j = 0; j < n; j++)
+            {
+                var row = x.Slice((o * n + j) * inner, inner);
+                for (int i = 0; i < inner; i++)
+                {
+                    double d = row[i] - mean[i];
+                    sum[i] += d * d;
+                }
+            }
+        }
+        // As PyTorch: n ≤ correction divides by 0 (NaN or ∞).
+        double divisor = Math.Max(0, n - correction);
+        var ys = y.AsSpan();
+        for (int k = 0; k < ys.Length; k++) ys[k] = (float)(sums[k] / divisor);
+        return Graph.Record(y, "var", [this], g => [VarGradient(g, means, 2 / divisor, outer, n, inner)]);
     }
+
+    /// <summary>∂var/∂x·g = g·2(x − mean)/(n − correction), from the double means of the forward.</summary>
+    Tensor VarGradient(Tensor g, double[] means, double scale, int outer, int n, int inner)
+    {
+        var d = Uninitialized(shape);
+        var x = AsReadOnlySpan();
+        var gs = g.AsReadOnlySpan();
+        var ds = d.AsSpan();
+        for (int o = 0; o < outer; o++)
+            for (int j = 0; j < n; j++)
+            {
+                int at = (o * n + j) * inner;
+                for (int i = 0; i < inner; i++)
+                    ds[at + i] = (float)(scale * gs[o * inner + i] * (x[at + i] - means[o * inner + i]));
+            }
+        return d;
+    }
+
+    /// <summary>Unbiased variance of all elements (PyTorch's <c>x.var()</c>).</summary>
+    public Tensor Var() => Reshape(Count).Var(0);
+
+    /// <summary>Standard deviation along <paramref name="axis"/>: the square root of <see cref="Var(int, bool, int)"/>.</summary>
+    public Tensor Std(int axis, bool keepDim = false, int correction = 1) => Var(axis, keepDim, correction).Sqrt();
+
+    /// <summary>Unbiased standard deviation of all elements (PyTorch's <c>x.std()</c>).</summary>
+    public Tensor Std() => Var().Sqrt();
 
     /// <summary>
     /// Index of the largest value along <paramref name="axis"/> (first one on ties), stored as float

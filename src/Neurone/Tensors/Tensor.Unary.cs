@@ -114,11 +114,12 @@ public partial class Tensor
         });
     }
 
-    /// <summary>xᵖ for a scalar exponent.</summary>
+    /// <summary>xᵖ for a scalar exponent; the gradient of x⁰ is 0 everywhere, x = 0 included (as in PyTorch).</summary>
     public Tensor Pow(float exponent)
     {
         var y = Map(this, exponent, static (x, s, d) => TensorPrimitives.Pow(x, s, d));
-        return Graph.Record(y, "pow_scalar", [this], g => [g * Pow(exponent - 1f) * exponent]);
+        // p·xᵖ⁻¹ would be 0·∞ = NaN at x = 0 for p = 0, where x⁰ = 1 is constant.
+        return Graph.Record(y, "pow_scalar", [this], g => [exponent == 0f ? new Tensor(shape) : g * (Pow(exponent - 1f) * exponent)]);
     }
 
     /// <summary>max(x, value) elementwise; the gradient passes where x ≥ value.</summary>
