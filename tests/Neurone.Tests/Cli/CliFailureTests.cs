@@ -154,7 +154,7 @@ public sealed class CliFailureTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public void AKilledRunResumesToTheSameEndWithItsWholeHistoryAndNoTemporaryFiles()
     {
-        string[] Args(string run) => ["demo", "--model", "mlp:128,128", "--epochs", "30", "--output", run, "--verbose", "2"];
+        string[] Args(string run) => ["demo", "--model", "mlp:128,128", "--epochs", "20", "--output", run, "--verbose", "2"];
         string whole = temp["whole"], killed = temp["killed"];
         Assert.Equal(0, Run(Args(whole)).Code);
 
@@ -165,7 +165,7 @@ public sealed class CliFailureTests(ITestOutputHelper log) : IDisposable
         {
             using var child = ChildProcess.Start("Neurone.Cli", Args(killed));
             int epoch = lastEpoch + 1 + rng.NextInt(3);
-            child.WaitFor(l => l.StartsWith($"epoch {epoch}/30", StringComparison.Ordinal));
+            child.WaitFor(l => l.StartsWith($"epoch {epoch}/20", StringComparison.Ordinal));
             Thread.Sleep(rng.NextInt(20));
             child.Kill();
             log.WriteLine($"kill {k + 1} after: {child.Lines[^1]}");
@@ -177,7 +177,7 @@ public sealed class CliFailureTests(ITestOutputHelper log) : IDisposable
         Assert.Contains("resumed", output);
 
         Assert.Equal(File.ReadAllText(Path.Combine(whole, "history.csv")), File.ReadAllText(Path.Combine(killed, "history.csv")));
-        Assert.Equal(31, File.ReadAllLines(Path.Combine(killed, "history.csv")).Length);
+        Assert.Equal(21, File.ReadAllLines(Path.Combine(killed, "history.csv")).Length);
         Assert.Equal(SafeTensors.Load(Path.Combine(whole, "model.safetensors"))["0.weight"].ToArray(),
                      SafeTensors.Load(Path.Combine(killed, "model.safetensors"))["0.weight"].ToArray());
         Assert.Empty(Directory.GetFiles(killed, ".*.tmp"));
