@@ -97,7 +97,7 @@ public class EarlyStoppingTests
         Assert.Contains("did not improve for 3 epochs (", FitWithConstantLoss(3).History.StopReason);
     }
 
-    public static IEnumerable<object[]> Cases()
+    static IEnumerable<(double[] Values, int Patience, double MinDelta, bool Max)> Cases()
     {
         var rng = new Rng(2024);
         for (int i = 0; i < 300; i++)
@@ -108,7 +108,7 @@ public class EarlyStoppingTests
             for (int e = 0; e < n; e++) values[e] = rng.NextDouble() < 0.05 ? double.NaN : Math.Floor(rng.NextDouble() * 5) * 0.25;
             int patience = (int)(rng.NextDouble() * 5);
             double minDelta = rng.NextDouble() < 0.5 ? 0 : new[] { 0.1, 0.25, 0.3 }[(int)(rng.NextDouble() * 3)];
-            yield return [values, patience, minDelta, rng.NextDouble() < 0.5];
+            yield return (values, patience, minDelta, rng.NextDouble() < 0.5);
         }
     }
 
@@ -116,9 +116,8 @@ public class EarlyStoppingTests
     public void StopsAndPicksTheBestEpochExactlyAsKerasOnRandomSequences()
     {
         int stoppedEarly = 0;
-        foreach (var c in Cases())
+        foreach (var (values, patience, minDelta, max) in Cases())
         {
-            var (values, patience, minDelta, max) = ((double[])c[0], (int)c[1], (double)c[2], (bool)c[3]);
             var keras = Keras(values, patience, minDelta, max);
             var ours = Ours(values, patience, minDelta, max);
             string what = $"values [{string.Join(", ", values)}], patience {patience}, min_delta {minDelta}, {(max ? "max" : "min")}";
