@@ -20,9 +20,15 @@ internal sealed record DataSpec(string Name, Dataset Train, Dataset Test, int Fe
 
     public static readonly string[] Known = ["mnist", "fashion-mnist", "cifar10", "usps", "digits", "xor", "blobs", "xor-blobs", "circles", "moons", "spirals", "checkerboard", "flower"];
 
-    public static DataSpec Resolve(string name, string? directory, ulong seed)
+    /// <summary>
+    /// The named data set. <paramref name="classes"/> (0: the largest label + 1) is the class count of
+    /// a CSV file's labels; other sets have their own.
+    /// </summary>
+    public static DataSpec Resolve(string name, string? directory, ulong seed, int classes = 0)
     {
         var rng = new Rng(seed);
+        if (classes > 0 && Known.Contains(name.ToLowerInvariant()))
+            throw new CliException($"--classes applies to a CSV file's labels; data set '{name}' has its own classes.");
         switch (name.ToLowerInvariant())
         {
             case "mnist": return Images("mnist", Mnist.Load(directory), [1, 28, 28]);
@@ -49,9 +55,9 @@ internal sealed record DataSpec(string Name, Dataset Train, Dataset Test, int Fe
         }
         if (File.Exists(name))
         {
-            var table = Csv.Load(name);
-            int classes = (int)table.Y.Max().Item() + 1;
-            return Split(Path.GetFileName(name), new TensorDataset(table.X, table.Y, classes), rng, classes);
+            // Labels are checked as they are read, so a bad one is named with its file and line.
+            var table = Csv.LoadClassification(name, classes: classes);
+            return Split(Path.GetFileName(name), table, rng, table.Classes);
         }
         throw new CliException($"unknown data set '{name}': expected one of {string.Join(", ", Known)}, or the path of a CSV file.");
     }

@@ -6,7 +6,9 @@ namespace Neurone.Cli;
 /// <summary>
 /// The <c>neurone</c> command: a thin shell over the library. Every sub-command has --help with
 /// examples; a bad option or value prints one line and exits with 2; a user error inside a command
-/// (unknown data set, unreadable file) likewise.
+/// (unknown data set, unreadable file) likewise. Any other failure (out of memory, a bug) prints one
+/// line too and exits with 1, never with a stack trace and a runtime abort; NEURONE_DEBUG=1 adds the
+/// stack trace.
 /// </summary>
 public static class Program
 {
@@ -36,10 +38,40 @@ public static class Program
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is CliException or ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            error.WriteLine($"neurone: {e.Message}");
-            return 2;
+            return Report(e, error);
         }
+    }
+
+    /// <summary>Prints <paramref name="exception"/> as one line and returns the exit code: 2 for bad input, 1 for anything else.</summary>
+    internal static int Report(Exception exception, TextWriter error)
+    {
+        var e = exception;
+        // Parallel work wraps the real failure; the user wants that one.
+        while (e is AggregateException { InnerExceptions.Count: 1 } or System.Reflection.TargetInvocationException && e.InnerException is not null)
+            e = e.InnerException;
+        string message = string.Join(' ', e.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        int code;
+        if (e is CliException or ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"neurone: {message}");
+            code = 2;
+        }
+        else if (e is OutOfMemoryException)
+        {
+            // The runtime's own message for a plain allocation failure says nothing more than the type.
+            string detail = message.StartsWith("Exception of type", StringComparison.Ordinal) ? "" : $" ({message})";
+            error.WriteLine($"neurone: out of memory{detail}; try a smaller model, batch size or data set.");
+            code = 1;
+        }
+        else
+        {
+            error.WriteLine($"neurone: internal error: {e.GetType().Name}: {message}" +
+                (Environment.GetEnvironmentVariable("NEURONE_DEBUG") == "1" ? "" : " (NEURONE_DEBUG=1 prints the stack trace)"));
+            code = 1;
+        }
+        if (Environment.GetEnvironmentVariable("NEURONE_DEBUG") == "1") error.WriteLine(exception.ToString());
+        return code;
     }
 }

@@ -29,7 +29,7 @@ public static class OneHot
         for (int i = 0; i < labels.Length; i++)
         {
             float v = labels[i];
-            if (!(v >= 0 && v < classes && v == MathF.Floor(v)))
+            if (!ClassIndex.IsValid(v, classes))
                 throw new ArgumentException($"one_hot: label {i} is {v}, expected a whole number in [0, {classes}).");
             destination[i * classes + (int)v] = 1f;
         }

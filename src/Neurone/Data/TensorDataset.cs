@@ -27,7 +27,7 @@ public sealed class TensorDataset : Dataset
             if (y.Rank != 1) throw new ArgumentException($"tensor_dataset: class targets must have shape [n], got [{string.Join(",", y.ShapeArray())}].");
             var ys = y.AsReadOnlySpan();
             for (int i = 0; i < ys.Length; i++)
-                if (!(ys[i] >= 0 && ys[i] < classes && ys[i] == MathF.Floor(ys[i])))
+                if (!ClassIndex.IsValid(ys[i], classes))
                     throw new ArgumentException($"tensor_dataset: target {i} is {ys[i]}, expected a whole number in [0, {classes}).");
         }
         X = x;

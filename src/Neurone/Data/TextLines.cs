@@ -43,7 +43,7 @@ internal static class TextLines
     /// <summary>Checks a value meant as a class label: a whole number in [0, classes).</summary>
     public static void CheckLabel(float label, int classes, string path, int line)
     {
-        if (!(label >= 0 && label < classes && label == MathF.Floor(label)))
+        if (!Tensors.ClassIndex.IsValid(label, classes))
             throw DataFiles.Bad(path, $"line {line}: label {label.ToString(CultureInfo.InvariantCulture)} is outside the class range; expected a whole number in [0, {classes}).");
     }
 }

@@ -60,7 +60,7 @@ public abstract class Loss(Reduction reduction)
         for (int i = 0; i < n; i++)
         {
             float v = t[i];
-            if (!(v >= 0 && v < c) || v != MathF.Floor(v))
+            if (!ClassIndex.IsValid(v, c))
                 throw new ArgumentException($"{name}: label {v} at sample {i} is not a class index in [0, {c}).");
             labels[i] = (int)v;
         }

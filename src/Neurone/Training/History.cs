@@ -42,6 +42,66 @@ public sealed class History
         foreach (var key in order) values[key].Add(logs.TryGetValue(key, out double v) ? v : double.NaN);
     }
 
+    /// <summary>The epochs before <paramref name="epoch"/>, with every key (none at all when no epoch is left).</summary>
+    internal History Before(int epoch)
+    {
+        var kept = new History();
+        int count = 0;
+        while (count < Epochs.Count && Epochs[count] < epoch) count++;
+        if (count == 0) return kept;
+        kept.order.AddRange(order);
+        foreach (var key in order) kept.values[key] = values[key].GetRange(0, count);
+        kept.Epochs.AddRange(Epochs.GetRange(0, count));
+        return kept;
+    }
+
+    /// <summary>
+    /// Reads a history written by <see cref="ToCsv"/> (or <see cref="CsvLogger"/>): an "epoch" column of
+    /// increasing whole numbers, then one column of numbers per key ("NaN" allowed). Throws
+    /// <see cref="InvalidDataException"/> naming the file and line of anything else. An empty file is an
+    /// empty history.
+    /// </summary>
+    public static History LoadCsv(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var history = new History();
+        string[]? keys = null;
+        int number = 0;
+        foreach (string line in File.ReadLines(path))
+        {
+            number++;
+            if (line.Length == 0) continue;
+            var fields = line.Split(',');
+            if (keys is null)
+            {
+                if (fields[0] != "epoch" || fields.Skip(1).Any(k => k.Length == 0) || fields.Distinct().Count() != fields.Length)
+                    throw Bad(path, number, $"expected a header 'epoch,KEY,…' with distinct non-empty keys, got '{line}'");
+                keys = fields[1..];
+                continue;
+            }
+            if (fields.Length != keys.Length + 1)
+                throw Bad(path, number, $"expected {keys.Length + 1} fields (epoch, {string.Join(", ", keys)}), got {fields.Length}");
+            if (!int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out int epoch) || epoch < 1
+                || (history.Epochs.Count > 0 && epoch <= history.Epochs[^1]))
+                throw Bad(path, number, $"expected an epoch number above {(history.Epochs.Count > 0 ? history.Epochs[^1] : 0)}, got '{fields[0]}'");
+            var logs = new Dictionary<string, double>(keys.Length);
+            for (int k = 0; k < keys.Length; k++)
+                logs[keys[k]] = double.TryParse(fields[k + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
+                    : throw Bad(path, number, $"'{keys[k]}' is '{fields[k + 1]}', not a number");
+            history.Append(epoch, logs);
+        }
+        // A header alone still fixes the columns.
+        if (keys is not null && history.Epochs.Count == 0)
+            foreach (var key in keys)
+            {
+                history.order.Add(key);
+                history.values[key] = [];
+            }
+        return history;
+    }
+
+    static InvalidDataException Bad(string path, int line, string what) => new($"{path}: line {line}: not a history written by CsvLogger: {what}.");
+
     /// <summary>The history as CSV: an "epoch" column, then one column per key.</summary>
     public string ToCsv()
     {

@@ -86,6 +86,8 @@ public sealed class Trainer
         {
             if (validationData is not null) throw new ArgumentException("fit: give either validationSplit or validationData, not both.");
             var parts = Splits.ByFraction(train, [1 - validationSplit, validationSplit]);
+            if (parts[1].Count == 0)
+                throw new ArgumentException($"fit: a validation split of {validationSplit} leaves no validation samples out of {train.Count}.");
             (train, validationData) = (parts[0], parts[1]);
         }
         if (train.Count == 0) throw new ArgumentException("fit: the training set is empty.");

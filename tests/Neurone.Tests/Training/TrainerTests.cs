@@ -192,6 +192,7 @@ public class TrainerTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(data, batchSize: 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(data, validationSplit: 1.0));
         Assert.Throws<ArgumentException>(() => trainer.Fit(data, validationSplit: 0.2, validationData: data));
+        Assert.Contains("no validation samples", Assert.Throws<ArgumentException>(() => trainer.Fit(Blobs(4, 29), validationSplit: 0.1)).Message);
         Assert.Throws<ArgumentException>(() => new Trainer(model, new Adam(model.Parameters()), new CrossEntropyLoss(), new Accuracy(), new Accuracy()));
     }
 
