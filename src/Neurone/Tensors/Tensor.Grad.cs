@@ -15,6 +15,8 @@ public partial class Tensor
         get => requiresGrad;
         set
         {
+            if (value && DType != DType.Float32)
+                throw new InvalidOperationException($"requires_grad: only Float32 tensors can require gradients, this one has dtype {DType} (shape {Shapes.Format(shape)}).");
             if (!value && GradFn is not null)
                 throw new InvalidOperationException($"requires_grad: cannot turn off gradients on the result of '{GradFn.Name}'; use Detach() for a copy outside the graph.");
             requiresGrad = value;
@@ -125,7 +127,7 @@ public partial class Tensor
     }
 
     /// <summary>The same values, sharing storage, outside the graph (no gradient flows through it).</summary>
-    public Tensor Detach() => new(storage, offset, shape);
+    public Tensor Detach() => SameStorage(offset, shape);
 
     /// <summary>Sets <see cref="Grad"/> to zeros (keeping its buffer for reuse), or leaves it null.</summary>
     public void ZeroGrad()

@@ -38,7 +38,7 @@ public partial class Tensor
     /// <summary>A view with another shape of the same element count; the gradient is reshaped back.</summary>
     Tensor ViewAs(int[] newShape, string name)
     {
-        var v = new Tensor(storage, offset, newShape);
+        var v = SameStorage(offset, newShape);
         return Graph.Record(v, name, [this], g => [g.Reshape(shape)]);
     }
 
@@ -95,7 +95,7 @@ public partial class Tensor
         int rowSize = shape[0] == 0 ? 0 : Count / shape[0];
         var result = (int[])shape.Clone();
         result[0] = count;
-        var v = new Tensor(storage, offset + start * rowSize, result);
+        var v = SameStorage(offset + start * rowSize, result);
         return Graph.Record(v, "slice", [this], g =>
         {
             var full = new Tensor(shape);
