@@ -71,30 +71,3 @@ internal readonly struct MinOp : IBinaryOp
     public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => TensorPrimitives.Min(x, y, d);
     public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => TensorPrimitives.Min(y, x, d);
 }
-
-/// <summary>Comparisons give 1 where true and 0 where false; they have no SIMD forms worth the code.</summary>
-internal abstract class ComparisonOp<TSelf> where TSelf : IComparison
-{
-    public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = TSelf.Test(x[i], y[i]) ? 1f : 0f;
-    }
-    public static void Apply(ReadOnlySpan<float> x, float y, Span<float> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = TSelf.Test(x[i], y) ? 1f : 0f;
-    }
-    public static void Apply(float x, ReadOnlySpan<float> y, Span<float> d)
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = TSelf.Test(x, y[i]) ? 1f : 0f;
-    }
-    public static float Apply(float x, float y) => TSelf.Test(x, y) ? 1f : 0f;
-}
-
-internal interface IComparison { static abstract bool Test(float x, float y); }
-
-internal sealed class EqOp : ComparisonOp<EqOp>, IComparison, IBinaryOp { public static bool Test(float x, float y) => x == y; }
-internal sealed class NeOp : ComparisonOp<NeOp>, IComparison, IBinaryOp { public static bool Test(float x, float y) => x != y; }
-internal sealed class GtOp : ComparisonOp<GtOp>, IComparison, IBinaryOp { public static bool Test(float x, float y) => x > y; }
-internal sealed class GeOp : ComparisonOp<GeOp>, IComparison, IBinaryOp { public static bool Test(float x, float y) => x >= y; }
-internal sealed class LtOp : ComparisonOp<LtOp>, IComparison, IBinaryOp { public static bool Test(float x, float y) => x < y; }
-internal sealed class LeOp : ComparisonOp<LeOp>, IComparison, IBinaryOp { public static bool Test(float x, float y) => x <= y; }

@@ -90,36 +90,10 @@ public partial class Tensor
         return Graph.Record(r, name, [a, b], g =>
         {
             // Where a and b tie, each gets half, as PyTorch does.
-            var share = (Eq(a, r) + Eq(b, r).Neg() + 1f) * 0.5f;
+            var share = (Eq(a, r).Float() + Eq(b, r).Float().Neg() + 1f) * 0.5f;
             return [(g * share).SumTo(a.shape), (g * (1f - share)).SumTo(b.shape)];
         });
     }
-
-    // Comparisons are not differentiable: their results never require grad.
-
-    /// <summary>1 where a == b, else 0.</summary>
-    public static Tensor Eq(Tensor a, Tensor b) => Broadcasting.Apply<EqOp>("eq", a, b);
-    /// <summary>1 where a != b, else 0.</summary>
-    public static Tensor Ne(Tensor a, Tensor b) => Broadcasting.Apply<NeOp>("ne", a, b);
-    /// <summary>1 where a &gt; b, else 0.</summary>
-    public static Tensor Gt(Tensor a, Tensor b) => Broadcasting.Apply<GtOp>("gt", a, b);
-    /// <summary>1 where a ≥ b, else 0.</summary>
-    public static Tensor Ge(Tensor a, Tensor b) => Broadcasting.Apply<GeOp>("ge", a, b);
-    /// <summary>1 where a &lt; b, else 0.</summary>
-    public static Tensor Lt(Tensor a, Tensor b) => Broadcasting.Apply<LtOp>("lt", a, b);
-    /// <summary>1 where a ≤ b, else 0.</summary>
-    public static Tensor Le(Tensor a, Tensor b) => Broadcasting.Apply<LeOp>("le", a, b);
-
-    /// <summary>1 where x == value, else 0.</summary>
-    public Tensor Eq(float value) => Eq(this, Scalar(value));
-    /// <summary>1 where x &gt; value, else 0.</summary>
-    public Tensor Gt(float value) => Gt(this, Scalar(value));
-    /// <summary>1 where x ≥ value, else 0.</summary>
-    public Tensor Ge(float value) => Ge(this, Scalar(value));
-    /// <summary>1 where x &lt; value, else 0.</summary>
-    public Tensor Lt(float value) => Lt(this, Scalar(value));
-    /// <summary>1 where x ≤ value, else 0.</summary>
-    public Tensor Le(float value) => Le(this, Scalar(value));
 
     public static Tensor operator +(Tensor a, Tensor b) => Add(a, b);
     public static Tensor operator -(Tensor a, Tensor b) => Sub(a, b);

@@ -123,7 +123,7 @@ public partial class Tensor
 
     /// <summary>
     /// A new tensor made of the rows (along dimension 0) named by <paramref name="rows"/>, in that order
-    /// (PyTorch's <c>index_select(0, rows)</c>): how a shuffled mini-batch is gathered.
+    /// (PyTorch's <c>index_select(0, rows)</c>): how a shuffled mini-batch is gathered, features and labels alike.
     /// </summary>
     public Tensor GatherRows(ReadOnlySpan<int> rows)
     {
@@ -132,13 +132,14 @@ public partial class Tensor
         int rowSize = n == 0 ? 0 : Count / n;
         var result = (int[])shape.Clone();
         result[0] = rows.Length;
-        var t = Uninitialized(result);
         for (int i = 0; i < rows.Length; i++)
         {
             int r = rows[i];
             if ((uint)r >= (uint)n) throw new ArgumentOutOfRangeException(nameof(rows), $"gather_rows: row index {r} at position {i} is out of range for shape {Shapes.Format(shape)}.");
         }
         int[] picked = rows.ToArray();
+        if (DType != DType.Float32) return SelectAlong(0, picked, "gather_rows"); // labels of a mini-batch
+        var t = Uninitialized(result);
         // Rows scattered over a large tensor come from memory, not cache: two cores fetch them faster than
         // one (CIFAR batches of 200 rows of 12 KB from 588 MB). Copies are exact, so the split shows nowhere.
         if (Kernels.LargeElementwise.Worth(t.Count))

@@ -94,7 +94,7 @@ public partial class Tensor
             bool dropped = axis is not null && !keepDim;
             var kept = dropped ? y.Unsqueeze(axis!.Value) : y;
             var gk = dropped ? g.Unsqueeze(axis!.Value) : g;
-            var mask = Eq(this, kept);
+            var mask = Eq(this, kept).Float();
             var count = axis is int a ? mask.Sum(a, keepDim: true) : mask.Sum();
             return [mask * gk / count];
         });
@@ -220,39 +220,6 @@ public partial class Tensor
 
     /// <summary>Unbiased standard deviation of all elements (PyTorch's <c>x.std()</c>).</summary>
     public Tensor Std() => Var().Sqrt();
-
-    /// <summary>
-    /// Index of the largest value along <paramref name="axis"/> (first one on ties), stored as float
-    /// because Neurone's tensors are float32; indices up to 2²⁴ are exact.
-    /// </summary>
-    public Tensor ArgMax(int axis, bool keepDim = false)
-    {
-        int ax = RequireNonEmptyAxis("argmax", axis);
-        var (outer, n, inner) = Split(ax);
-        var result = new Tensor(ReducedShape(ax, keepDim));
-        var src = AsReadOnlySpan();
-        var dst = result.AsSpan();
-        for (int o = 0; o < outer; o++)
-        {
-            if (inner == 1)
-            {
-                dst[o] = TensorPrimitives.IndexOfMax(src.Slice(o * n, n));
-                continue;
-            }
-            for (int i = 0; i < inner; i++)
-            {
-                int best = 0;
-                float bestValue = src[o * n * inner + i];
-                for (int j = 1; j < n; j++)
-                {
-                    float v = src[(o * n + j) * inner + i];
-                    if (v > bestValue || (float.IsNaN(v) && !float.IsNaN(bestValue))) { best = j; bestValue = v; }
-                }
-                dst[o * inner + i] = best;
-            }
-        }
-        return result;
-    }
 
     delegate void RowCombine(ReadOnlySpan<float> row, Span<float> acc);
     delegate float RunReduce(ReadOnlySpan<float> run);
