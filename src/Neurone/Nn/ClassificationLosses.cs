@@ -4,29 +4,16 @@ using Neurone.Tensors;
 namespace Neurone.Nn;
 
 /// <summary>
-/// Negative log-likelihood of class labels given log-probabilities [N, C] (for example the output of
-/// <see cref="LogSoftmax"/>): −input[i, label_i].
+/// Negative log-likelihood of Int64 class labels given log-probabilities [N, C] or [N, C, d1, …] (for example
+/// the output of <see cref="LogSoftmax"/>): −input[i, label_i]; see <see cref="Functional.F.NllLoss"/>.
+/// Labels equal to <see cref="IgnoreIndex"/> (default −100, as PyTorch) are skipped and not counted by the mean.
 /// </summary>
-public sealed class NLLLoss(Reduction reduction = Reduction.Mean) : Loss(reduction)
+public sealed class NLLLoss(Reduction reduction = Reduction.Mean, long ignoreIndex = -100) : Loss(reduction)
 {
-    public override Tensor Forward(Tensor input, Tensor target)
-    {
-        var labels = ClassLabels(input, target);
-        int n = input.Size(0), c = input.Size(1);
-        var x = input.AsReadOnlySpan();
-        var losses = new Tensor(n);
-        var l = losses.AsSpan();
-        for (int i = 0; i < n; i++) l[i] = -x[i * c + labels[i]];
-        Graph.Record(losses, "nll", [input], g =>
-        {
-            var r = new Tensor(n, c);
-            var rs = r.AsSpan();
-            var gs = g.AsReadOnlySpan();
-            for (int i = 0; i < n; i++) rs[i * c + labels[i]] = -gs[i];
-            return [r];
-        });
-        return Reduce(losses);
-    }
+    /// <summary>The target value that contributes nothing.</summary>
+    public long IgnoreIndex { get; } = ignoreIndex;
+
+    public override Tensor Forward(Tensor input, Tensor target) => Functional.F.NllLoss(input, target, IgnoreIndex, Reduction);
 }
 
 /// <summary>

@@ -1,99 +1,33 @@
-using System.Numerics.Tensors;
-using Neurone.Autograd;
+using Neurone.Nn.Functional;
 using Neurone.Tensors;
-using Tensor = Neurone.Tensors.Tensor;
 
 namespace Neurone.Nn;
 
 /// <summary>
-/// Cross-entropy on logits, fused: log-softmax and negative log-likelihood in one stable pass, and a
-/// backward of (softmax − target distribution) / N with nothing else recorded. As in PyTorch it takes
-/// raw scores (not probabilities) of shape [N, C] and either N class labels or an [N, C] table of
-/// class probabilities. With label smoothing ε the target is (1 − ε)·one-hot + ε/C.
+/// Cross-entropy on logits (PyTorch's <c>CrossEntropyLoss</c>), the module form of
+/// <see cref="F.CrossEntropy"/>: log-softmax and negative log-likelihood fused in one stable pass. It takes
+/// raw scores (not probabilities) of shape [N, C] or [N, C, d1, …] and either Int64 class labels of shape
+/// [N, d1, …] or Float32 class probabilities of the scores' shape. Labels equal to <see cref="IgnoreIndex"/>
+/// (default −100) are skipped and not counted by the mean; with label smoothing ε the target is
+/// (1 − ε)·one-hot + ε/C.
 /// </summary>
 public sealed class CrossEntropyLoss : Loss
 {
     /// <summary>The label-smoothing amount ε in [0, 1].</summary>
     public float LabelSmoothing { get; }
 
-    public CrossEntropyLoss(Reduction reduction = Reduction.Mean, float labelSmoothing = 0f) : base(reduction)
+    /// <summary>The label value that contributes nothing (PyTorch's <c>ignore_index</c>).</summary>
+    public long IgnoreIndex { get; }
+
+    public CrossEntropyLoss(Reduction reduction = Reduction.Mean, float labelSmoothing = 0f, long ignoreIndex = -100) : base(reduction)
     {
         if (!(labelSmoothing >= 0f && labelSmoothing <= 1f))
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "CrossEntropyLoss: expected label smoothing in [0, 1].");
         LabelSmoothing = labelSmoothing;
+        IgnoreIndex = ignoreIndex;
     }
 
-    public override Tensor Forward(Tensor input, Tensor target)
-    {
-        bool soft = target.Rank == 2 && input.Rank == 2 && target.Size(1) == input.Size(1) && input.Size(1) > 1;
-        int[]? labels = soft ? null : ClassLabels(input, target);
-        int n = input.Size(0), c = input.Size(1);
-        var x = input.AsReadOnlySpan();
-        var t = target.AsReadOnlySpan();
-        // The softmax is kept for the backward pass: it is all the gradient needs.
-        var probabilities = Tensor.Uninitialized([n, c]);
-        var p = probabilities.AsSpan();
-        var losses = new Tensor(n);
-        var l = losses.AsSpan();
-        float eps = LabelSmoothing;
-        for (int i = 0; i < n; i++)
-        {
-            var row = x.Slice(i * c, c);
-            var logp = p.Slice(i * c, c);
-            Kernels.Softmax.LogSoftmax(row, logp);
-            float loss;
-            if (labels is not null)
-            {
-                loss = -(1f - eps) * logp[labels[i]];
-                if (eps > 0f) loss -= eps / c * TensorPrimitives.Sum(logp);
-            }
-            else
-            {
-                var ti = t.Slice(i * c, c);
-                loss = -TensorPrimitives.Dot(ti, logp);
-                if (eps > 0f) loss = (1f - eps) * loss - eps / c * TensorPrimitives.Sum(logp);
-            }
-            l[i] = loss;
-            TensorPrimitives.Exp(logp, logp);
-        }
-
-        Tensor result = Reduction switch
-        {
-            Reduction.Mean => Tensor.Scalar(n == 0 ? float.NaN : TensorPrimitives.Sum(l) / n),
-            Reduction.Sum => Tensor.Scalar(TensorPrimitives.Sum(l)),
-            _ => losses,
-        };
-        var targetCopy = soft ? target : null;
-        return Graph.Record(result, "cross_entropy", [input], g => [Backward(probabilities, labels, targetCopy, g, n, c)]);
-    }
-
-    Tensor Backward(Tensor probabilities, int[]? labels, Tensor? soft, Tensor g, int n, int c)
-    {
-        var grad = Tensor.Uninitialized([n, c]);
-        var d = grad.AsSpan();
-        var p = probabilities.AsReadOnlySpan();
-        var gs = g.AsReadOnlySpan();
-        float eps = LabelSmoothing;
-        for (int i = 0; i < n; i++)
-        {
-            float scale = Reduction switch { Reduction.Mean => gs[0] / n, Reduction.Sum => gs[0], _ => gs[i] };
-            var row = d.Slice(i * c, c);
-            // d loss / d logits = softmax − target distribution.
-            if (labels is not null)
-            {
-                TensorPrimitives.Subtract(p.Slice(i * c, c), eps / c, row);
-                row[labels[i]] -= 1f - eps;
-            }
-            else
-            {
-                var ti = soft!.AsReadOnlySpan().Slice(i * c, c);
-                TensorPrimitives.MultiplyAdd(ti, -(1f - eps), p.Slice(i * c, c), row);
-                if (eps > 0f) TensorPrimitives.Subtract(row, eps / c, row);
-            }
-            TensorPrimitives.Multiply(row, scale, row);
-        }
-        return grad;
-    }
+    public override Tensor Forward(Tensor input, Tensor target) => F.CrossEntropy(input, target, IgnoreIndex, Reduction, LabelSmoothing);
 
     public override string ToString() => $"CrossEntropyLoss(label_smoothing={LabelSmoothing})";
 }

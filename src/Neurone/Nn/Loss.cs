@@ -16,7 +16,7 @@ public enum Reduction
 /// <summary>
 /// The base of every loss: <c>Forward(input, target)</c> returns a scalar (or, with
 /// <see cref="Reduction.None"/>, one value per sample) that <c>Backward()</c> can start from.
-/// As in PyTorch, classification losses take integer class labels stored as float values.
+/// As in PyTorch, classification losses take Int64 class labels (see <see cref="DType"/>).
 /// </summary>
 public abstract class Loss(Reduction reduction)
 {
@@ -45,25 +45,14 @@ public abstract class Loss(Reduction reduction)
     }
 
     /// <summary>
-    /// Reads class labels for an [N, C] input: a target of N values, each a whole number in [0, C).
+    /// Reads class labels for an [N, C] input: an Int64 target of N values, each a class in [0, C).
     /// </summary>
     protected int[] ClassLabels(Tensor input, Tensor target)
     {
         string name = GetType().Name;
         if (input.Rank != 2)
             throw new ArgumentException($"{name}: expected input of shape [batch, classes], got {Shapes.Format(input.Shape)}.");
-        int n = input.Size(0), c = input.Size(1);
-        if (target.Count != n || target.Rank > 2 || (target.Rank == 2 && target.Size(1) != 1))
-            throw new ArgumentException($"{name}: expected {n} class labels for input {Shapes.Format(input.Shape)}, got target shape {Shapes.Format(target.Shape)}.");
-        var labels = new int[n];
-        var t = target.AsReadOnlySpan();
-        for (int i = 0; i < n; i++)
-        {
-            float v = t[i];
-            if (!ClassIndex.IsValid(v, c))
-                throw new ArgumentException($"{name}: label {v} at sample {i} is not a class index in [0, {c}).");
-            labels[i] = (int)v;
-        }
-        return labels;
+        var classes = Functional.ClassTargets.Read(name, input, target, ignoreIndex: long.MinValue);
+        return classes.Labels;
     }
 }
