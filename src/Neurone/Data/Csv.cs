@@ -62,7 +62,8 @@ public static class Csv
         char sep = delimiter ?? (bare.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',');
         bool classLabels = classes > 0 || inferClasses;
         var features = new List<float>();
-        var labels = new List<float>();
+        var values = new List<float>();
+        var labels = new List<long>();
         var distinct = new HashSet<long>();
         long largest = -1;
         int largestLine = 0;
@@ -93,7 +94,7 @@ public static class Csv
                 }
                 if (!classLabels)
                 {
-                    labels.Add(TextLines.Parse(fields[c].AsSpan().Trim(), path, line, c + 1, "the label"));
+                    values.Add(TextLines.Parse(fields[c].AsSpan().Trim(), path, line, c + 1, "the label"));
                     continue;
                 }
                 long index = ClassLabel(fields[c].AsSpan().Trim(), classes, path, line, c + 1);
@@ -102,8 +103,8 @@ public static class Csv
                 if (index > largest) (largest, largestLine) = (index, line);
             }
         }
-        if (labels.Count == 0) throw DataFiles.Bad(path, "expected at least one data row, found none.");
-        int n = labels.Count;
+        int n = classLabels ? labels.Count : values.Count;
+        if (n == 0) throw DataFiles.Bad(path, "expected at least one data row, found none.");
         if (inferClasses)
         {
             long inferred = largest + 1;
@@ -112,13 +113,15 @@ public static class Csv
                     $"Class labels must be indices 0 … C-1: renumber them, or choose the right label column; if {inferred} classes is right, give the class count explicitly (neurone train: --classes {inferred}).");
             classes = (int)inferred;
         }
-        return new TensorDataset(Tensor.FromArray(features.ToArray(), n, width - 1), Tensor.FromArray(labels.ToArray(), n), classes);
+        var x = Tensor.FromArray(features.ToArray(), n, width - 1);
+        return classLabels
+            ? new TensorDataset(x, Tensor.FromLongs(labels.ToArray(), n), classes)
+            : new TensorDataset(x, Tensor.FromArray(values.ToArray(), n));
     }
 
     /// <summary>
     /// A label field as a class index, checked in integers: a whole number ≥ 0, below
-    /// <paramref name="classes"/> when that is given, and one a float32 label tensor holds exactly
-    /// (every whole number up to 2^24 = 16,777,216, and only some above it).
+    /// <paramref name="classes"/> when that is given (labels are Int64, so every such index is exact).
     /// </summary>
     static long ClassLabel(ReadOnlySpan<char> field, int classes, string path, int line, int column)
     {
@@ -131,8 +134,6 @@ public static class Csv
             throw DataFiles.Bad(path, $"line {line}: label {shown} is not a class index; expected {range}.");
         if (v >= int.MaxValue || (classes > 0 && (long)v >= classes))
             throw DataFiles.Bad(path, $"line {line}: label {shown} is outside the class range; expected {range}.");
-        if ((float)v != v)
-            throw DataFiles.Bad(path, $"line {line}: label {shown} has no exact float32 form (labels are float tensors, whole numbers are exact up to 16777216 only); renumber the classes.");
         return (long)v;
     }
 

@@ -7,7 +7,8 @@ namespace Neurone.Data;
 /// Mini-batches of (x, y) tensors from a <see cref="Dataset"/> (PyTorch's <c>DataLoader</c>): each
 /// enumeration is one epoch; with <c>shuffle</c> the order is a fresh permutation from the seeded
 /// <see cref="Rng"/> every epoch, so the same seed gives the same batches. x has shape
-/// [batch, ..SampleShape] and y [batch, ..TargetShape]; the last batch is smaller unless
+/// [batch, ..SampleShape] and y [batch, ..TargetShape] of the data set's <see cref="Dataset.TargetDType"/>
+/// (Int64 class labels for every classification set); the last batch is smaller unless
 /// <c>dropLast</c>. While the consumer works on one batch the next is prepared on a background task,
 /// so the model does not wait on conversion. An exception while preparing a batch surfaces on the
 /// consumer's <c>MoveNext</c>; stopping early (break, an exception in the loop) waits for the one batch in
@@ -76,7 +77,7 @@ public sealed class DataLoader : IEnumerable<(Tensor X, Tensor Y)>
                 buffers = new (Tensor, Tensor)[2];
                 for (int i = 0; i < 2; i++)
                     buffers[i] = (Tensor.Uninitialized(Dataset.BatchShape(loader.Dataset.SampleShape.ToArray(), full)),
-                                  Tensor.Uninitialized(Dataset.BatchShape(loader.Dataset.TargetShape.ToArray(), full)));
+                                  Tensor.Zeros(Dataset.BatchShape(loader.Dataset.TargetShape.ToArray(), full), loader.Dataset.TargetDType));
             }
             if (loader.Prefetch && batches > 0) pending = Start(0);
         }
@@ -120,7 +121,7 @@ public sealed class DataLoader : IEnumerable<(Tensor X, Tensor Y)>
             var x = n == bx.Size(0) ? bx : bx.Slice(0, n);
             var y = n == by.Size(0) ? by : by.Slice(0, n);
             loader.Dataset.GetFeatures(idx, x.AsSpan());
-            loader.Dataset.GetTargets(idx, y.AsSpan());
+            loader.Dataset.GetTargets(idx, y);
             return (x, y);
         }
 

@@ -6,8 +6,9 @@ namespace Neurone.Data;
 /// A finite, indexable collection of (features, target) samples, PyTorch's map-style <c>Dataset</c>.
 /// Samples are produced a batch at a time into caller-provided spans, so a data set may keep its data
 /// compactly (bytes for images) and convert only what a batch needs. Every sample has the same
-/// <see cref="SampleShape"/>; a target is a scalar (a class index or a regression value, stored as a
-/// float) or a vector of <see cref="TargetShape"/>. Views — <see cref="Subset(int[])"/>,
+/// <see cref="SampleShape"/>; a target is a scalar or a vector of <see cref="TargetShape"/>, of
+/// <see cref="TargetDType"/>: Int64 class labels (PyTorch's <c>long</c> targets) or Float32 values for
+/// regression and encoded targets. Views — <see cref="Subset(int[])"/>,
 /// <see cref="WithTransform"/>, <see cref="Reshape"/>, <see cref="OneHot"/> — share the underlying data.
 /// </summary>
 public abstract class Dataset
@@ -15,8 +16,11 @@ public abstract class Dataset
     readonly int[] sampleShape;
     readonly int[] targetShape;
 
-    protected Dataset(int[] sampleShape, int[] targetShape)
+    /// <summary>Samples of <paramref name="sampleShape"/> and targets of <paramref name="targetShape"/> and <paramref name="targetDType"/> (Float32 or Int64).</summary>
+    protected Dataset(int[] sampleShape, int[] targetShape, DType targetDType = DType.Float32)
     {
+        if (targetDType == DType.Bool) throw new ArgumentException("dataset: expected Float32 or Int64 targets, got Bool.");
+        TargetDType = targetDType;
         this.sampleShape = (int[])sampleShape.Clone();
         this.targetShape = (int[])targetShape.Clone();
         SampleSize = 1;
@@ -45,8 +49,11 @@ public abstract class Dataset
     /// <summary>Floats per sample's features.</summary>
     public int SampleSize { get; }
 
-    /// <summary>Floats per target.</summary>
+    /// <summary>Elements per target.</summary>
     public int TargetSize { get; }
+
+    /// <summary>The dtype of the targets: Int64 for class labels, Float32 for values.</summary>
+    public DType TargetDType { get; }
 
     /// <summary>
     /// The number of classes when targets are class indices 0..Classes-1, or 0 for regression or
@@ -61,38 +68,69 @@ public abstract class Dataset
         FillFeatures(indices, destination[..(indices.Length * SampleSize)]);
     }
 
-    /// <summary>Writes the targets of the samples at <paramref name="indices"/> into <paramref name="destination"/>.</summary>
+    /// <summary>Writes the Float32 targets of the samples at <paramref name="indices"/> into <paramref name="destination"/>.</summary>
     public void GetTargets(ReadOnlySpan<int> indices, Span<float> destination)
     {
+        RequireTargets(DType.Float32, "GetTargets(Span<float>)");
         CheckBatch(indices, destination.Length, TargetSize, "targets");
         FillTargets(indices, destination[..(indices.Length * TargetSize)]);
+    }
+
+    /// <summary>Writes the Int64 class labels of the samples at <paramref name="indices"/> into <paramref name="destination"/>.</summary>
+    public void GetLabels(ReadOnlySpan<int> indices, Span<long> destination)
+    {
+        RequireTargets(DType.Int64, "GetLabels");
+        CheckBatch(indices, destination.Length, TargetSize, "labels");
+        FillLabels(indices, destination[..(indices.Length * TargetSize)]);
+    }
+
+    /// <summary>Writes the targets of the samples at <paramref name="indices"/> into a tensor of <see cref="TargetDType"/> (its first elements).</summary>
+    public void GetTargets(ReadOnlySpan<int> indices, Tensor destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (destination.DType != TargetDType)
+            throw new ArgumentException($"dataset: targets are {TargetDType}, but the destination tensor has dtype {destination.DType}.");
+        if (TargetDType == DType.Int64) GetLabels(indices, destination.AsLongSpan());
+        else GetTargets(indices, destination.AsSpan());
     }
 
     /// <summary>Implements <see cref="GetFeatures"/>; indices are already checked and the span is exactly sized.</summary>
     protected internal abstract void FillFeatures(ReadOnlySpan<int> indices, Span<float> destination);
 
-    /// <summary>Implements <see cref="GetTargets"/>; indices are already checked and the span is exactly sized.</summary>
-    protected internal abstract void FillTargets(ReadOnlySpan<int> indices, Span<float> destination);
+    /// <summary>Implements <see cref="GetTargets(ReadOnlySpan{int}, Span{float})"/> for Float32 targets; indices are already checked and the span is exactly sized.</summary>
+    protected internal virtual void FillTargets(ReadOnlySpan<int> indices, Span<float> destination) =>
+        throw new NotSupportedException($"dataset: {GetType().Name} has {TargetDType} targets and does not implement FillTargets.");
 
-    /// <summary>A batch as new tensors: x of shape [n, ..SampleShape], y of shape [n, ..TargetShape].</summary>
+    /// <summary>Implements <see cref="GetLabels"/> for Int64 targets; indices are already checked and the span is exactly sized.</summary>
+    protected internal virtual void FillLabels(ReadOnlySpan<int> indices, Span<long> destination) =>
+        throw new NotSupportedException($"dataset: {GetType().Name} has {TargetDType} targets and does not implement FillLabels.");
+
+    void RequireTargets(DType dtype, string method)
+    {
+        if (TargetDType != dtype)
+            throw new InvalidOperationException($"dataset: {method} reads {dtype} targets, but this data set's targets are {TargetDType}; use " +
+                (TargetDType == DType.Int64 ? "GetLabels." : "GetTargets."));
+    }
+
+    /// <summary>A batch as new tensors: x of shape [n, ..SampleShape], y of shape [n, ..TargetShape] and <see cref="TargetDType"/>.</summary>
     public (Tensor X, Tensor Y) GetBatch(ReadOnlySpan<int> indices)
     {
         var x = Tensor.Uninitialized(BatchShape(sampleShape, indices.Length));
-        var y = Tensor.Uninitialized(BatchShape(targetShape, indices.Length));
+        var y = Tensor.Zeros(BatchShape(targetShape, indices.Length), TargetDType);
         GetFeatures(indices, x.AsSpan());
-        GetTargets(indices, y.AsSpan());
+        GetTargets(indices, y);
         return (x, y);
     }
 
     /// <summary>The whole data set as two tensors, in order (converts every sample: mind the memory for large image sets).</summary>
     public (Tensor X, Tensor Y) ToTensors() => GetBatch(AllIndices());
 
-    /// <summary>All targets in order, shape [Count, ..TargetShape].</summary>
+    /// <summary>All targets in order, shape [Count, ..TargetShape], of <see cref="TargetDType"/>.</summary>
     public Tensor Targets()
     {
         var idx = AllIndices();
-        var y = Tensor.Uninitialized(BatchShape(targetShape, idx.Length));
-        GetTargets(idx, y.AsSpan());
+        var y = Tensor.Zeros(BatchShape(targetShape, idx.Length), TargetDType);
+        GetTargets(idx, y);
         return y;
     }
 
@@ -133,6 +171,6 @@ public abstract class Dataset
             if ((uint)indices[i] >= (uint)n)
                 throw new ArgumentOutOfRangeException(nameof(indices), $"dataset: index {indices[i]} at position {i} is out of range for {n} samples.");
         if ((long)indices.Length * itemSize > destinationLength)
-            throw new ArgumentException($"dataset: {indices.Length} samples need {(long)indices.Length * itemSize} floats of {what}, but the destination holds {destinationLength}.");
+            throw new ArgumentException($"dataset: {indices.Length} samples need {(long)indices.Length * itemSize} elements of {what}, but the destination holds {destinationLength}.");
     }
 }

@@ -4,7 +4,7 @@ using Tensor = Neurone.Tensors.Tensor;
 namespace Neurone.Data;
 
 /// <summary>
-/// Images kept as bytes (one per channel value, N×C×H×W order) with byte class labels, as MNIST,
+/// Images kept as bytes (one per channel value, N×C×H×W order) with byte class labels (Int64 in batches), as MNIST,
 /// Fashion-MNIST and CIFAR-10 store them: CIFAR-10's 60,000 images take 184 MB this way against 737 MB
 /// as floats. Each batch is converted to floats in [0, 1] (value / 255) when it is requested; chain
 /// <see cref="Dataset.WithTransform"/> for standardisation and <see cref="Dataset.Flatten"/> for rows.
@@ -17,7 +17,7 @@ public sealed class ImageDataset : Dataset
 
     /// <summary>Wraps N×C×H×W pixel bytes and N labels, each below the number of class names (not copied).</summary>
     public ImageDataset(byte[] pixels, byte[] labels, int channels, int height, int width, string[] classNames)
-        : base([channels, height, width], [])
+        : base([channels, height, width], [], Tensors.DType.Int64)
     {
         ArgumentNullException.ThrowIfNull(pixels);
         ArgumentNullException.ThrowIfNull(labels);
@@ -65,7 +65,7 @@ public sealed class ImageDataset : Dataset
         }
     }
 
-    protected internal override void FillTargets(ReadOnlySpan<int> indices, Span<float> destination)
+    protected internal override void FillLabels(ReadOnlySpan<int> indices, Span<long> destination)
     {
         for (int i = 0; i < indices.Length; i++) destination[i] = labels[indices[i]];
     }

@@ -23,18 +23,20 @@ public sealed class OneHotDataset : Dataset
 
     protected internal override void FillTargets(ReadOnlySpan<int> indices, Span<float> destination)
     {
-        var labels = System.Buffers.ArrayPool<float>.Shared.Rent(indices.Length);
+        var labels = System.Buffers.ArrayPool<long>.Shared.Rent(indices.Length);
         try
         {
-            Source.FillTargets(indices, labels.AsSpan(0, indices.Length));
+            Source.FillLabels(indices, labels.AsSpan(0, indices.Length));
             Neurone.Data.OneHot.Encode(labels.AsSpan(0, indices.Length), TargetSize, destination);
         }
-        finally { System.Buffers.ArrayPool<float>.Shared.Return(labels); }
+        finally { System.Buffers.ArrayPool<long>.Shared.Return(labels); }
     }
 
     static int Checked(Dataset source, int classes)
     {
         ArgumentNullException.ThrowIfNull(source);
+        if (source.TargetDType != Tensors.DType.Int64)
+            throw new ArgumentException($"one_hot: expected Int64 class labels, got {source.TargetDType} targets of shape [{string.Join(",", source.TargetShape.ToArray())}].");
         if (source.TargetSize != 1) throw new ArgumentException($"one_hot: expected scalar class targets, got target shape [{string.Join(",", source.TargetShape.ToArray())}].");
         if (classes <= 0) throw new ArgumentException($"one_hot: expected a positive class count, got {classes} (the source does not know its classes: pass them).");
         return classes;

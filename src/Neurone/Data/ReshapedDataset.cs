@@ -7,7 +7,7 @@ namespace Neurone.Data;
 /// </summary>
 public sealed class ReshapedDataset : Dataset
 {
-    public ReshapedDataset(Dataset source, int[] sampleShape) : base(Checked(source, sampleShape), source.TargetShape.ToArray())
+    public ReshapedDataset(Dataset source, int[] sampleShape) : base(Checked(source, sampleShape), source.TargetShape.ToArray(), source.TargetDType)
     {
         Source = source;
     }
@@ -21,6 +21,8 @@ public sealed class ReshapedDataset : Dataset
     protected internal override void FillFeatures(ReadOnlySpan<int> indices, Span<float> destination) => Source.FillFeatures(indices, destination);
 
     protected internal override void FillTargets(ReadOnlySpan<int> indices, Span<float> destination) => Source.FillTargets(indices, destination);
+
+    protected internal override void FillLabels(ReadOnlySpan<int> indices, Span<long> destination) => Source.FillLabels(indices, destination);
 
     static int[] Checked(Dataset source, int[] shape)
     {

@@ -99,9 +99,9 @@ public static class Splits
     static int[] StratifiedOrder(Dataset data, Rng? rng)
     {
         int classes = data.Classes;
-        if (classes <= 0 || data.TargetSize != 1)
-            throw new ArgumentException("split: stratifying needs class-index targets (a data set with Classes > 0).");
-        var labels = data.Targets().AsReadOnlySpan();
+        if (classes <= 0 || data.TargetSize != 1 || data.TargetDType != Tensors.DType.Int64)
+            throw new ArgumentException("split: stratifying needs Int64 class-label targets (a data set with Classes > 0).");
+        var labels = data.Targets().AsLongSpan();
         var members = new List<int>[classes];
         for (int c = 0; c < classes; c++) members[c] = [];
         for (int i = 0; i < labels.Length; i++) members[(int)labels[i]].Add(i);

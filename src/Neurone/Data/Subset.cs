@@ -9,7 +9,7 @@ public sealed class Subset : Dataset
 {
     readonly int[] indices;
 
-    public Subset(Dataset source, int[] indices) : base(source.SampleShape.ToArray(), source.TargetShape.ToArray())
+    public Subset(Dataset source, int[] indices) : base(source.SampleShape.ToArray(), source.TargetShape.ToArray(), source.TargetDType)
     {
         ArgumentNullException.ThrowIfNull(indices);
         for (int i = 0; i < indices.Length; i++)
@@ -41,6 +41,13 @@ public sealed class Subset : Dataset
     {
         var mapped = System.Buffers.ArrayPool<int>.Shared.Rent(idx.Length);
         try { Source.FillTargets(Map(idx, mapped), destination); }
+        finally { System.Buffers.ArrayPool<int>.Shared.Return(mapped); }
+    }
+
+    protected internal override void FillLabels(ReadOnlySpan<int> idx, Span<long> destination)
+    {
+        var mapped = System.Buffers.ArrayPool<int>.Shared.Rent(idx.Length);
+        try { Source.FillLabels(Map(idx, mapped), destination); }
         finally { System.Buffers.ArrayPool<int>.Shared.Return(mapped); }
     }
 

@@ -4,8 +4,8 @@ namespace Neurone.Data;
 
 /// <summary>
 /// The small two-dimensional problems teachers use to show what a network can and cannot separate,
-/// each a <see cref="TensorDataset"/> with features of shape [n, 2] (regression: [n, 1]) and targets of
-/// shape [n]. Every generator takes an explicit <see cref="Rng"/>, so the same seed gives the same
+/// each a <see cref="TensorDataset"/> with features of shape [n, 2] and Int64 labels of shape [n]
+/// (regression: Float32 targets of shape [n, 1]). Every generator takes an explicit <see cref="Rng"/>, so the same seed gives the same
 /// points. Classes are balanced exactly: sample i belongs to class i mod K (spirals and the flower
 /// give each class a consecutive block instead, as their classic definitions do).
 /// </summary>
@@ -160,16 +160,16 @@ public static class Synthetic
 
     /// <summary>The exact XOR truth table: (0,0)→0, (0,1)→1, (1,0)→1, (1,1)→0.</summary>
     public static TensorDataset Xor() =>
-        new(Tensor.FromArray([0, 0, 0, 1, 1, 0, 1, 1], 4, 2), Tensor.FromArray([0, 1, 1, 0], 4), classes: 2);
+        new(Tensor.FromArray([0, 0, 0, 1, 1, 0, 1, 1], 4, 2), Tensor.FromLongs([0, 1, 1, 0], 4), classes: 2);
 
     delegate int PointMaker(int index, Span<float> point);
 
     static TensorDataset Points(int n, int dims, PointMaker make, int classes = 2)
     {
         var x = new float[n * dims];
-        var y = new float[n];
+        var y = new long[n];
         for (int i = 0; i < n; i++) y[i] = make(i, x.AsSpan(i * dims, dims));
-        return new TensorDataset(Tensor.FromArray(x, n, dims), Tensor.FromArray(y, n), classes);
+        return new TensorDataset(Tensor.FromArray(x, n, dims), Tensor.FromLongs(y, n), classes);
     }
 
     static void Check(int n, Rng rng)

@@ -40,10 +40,11 @@ internal static class TextLines
     public static bool IsNumber(ReadOnlySpan<char> field) =>
         float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
-    /// <summary>Checks a value meant as a class label: a whole number in [0, classes).</summary>
-    public static void CheckLabel(float label, int classes, string path, int line)
+    /// <summary>A value meant as a class label, as an Int64 label: a whole number in [0, classes), or an error naming file and line.</summary>
+    public static long ClassLabel(float label, int classes, string path, int line)
     {
-        if (!Tensors.ClassIndex.IsValid(label, classes))
+        if (!(label >= 0 && label == MathF.Floor(label) && (double)label < classes))
             throw DataFiles.Bad(path, $"line {line}: label {label.ToString(CultureInfo.InvariantCulture)} is outside the class range; expected a whole number in [0, {classes}).");
+        return (long)label;
     }
 }

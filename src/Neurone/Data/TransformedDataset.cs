@@ -6,7 +6,7 @@ namespace Neurone.Data;
 /// </summary>
 public sealed class TransformedDataset : Dataset
 {
-    public TransformedDataset(Dataset source, Transform transform) : base(source.SampleShape.ToArray(), source.TargetShape.ToArray())
+    public TransformedDataset(Dataset source, Transform transform) : base(source.SampleShape.ToArray(), source.TargetShape.ToArray(), source.TargetDType)
     {
         ArgumentNullException.ThrowIfNull(transform);
         Source = source;
@@ -28,4 +28,6 @@ public sealed class TransformedDataset : Dataset
     }
 
     protected internal override void FillTargets(ReadOnlySpan<int> indices, Span<float> destination) => Source.FillTargets(indices, destination);
+
+    protected internal override void FillLabels(ReadOnlySpan<int> indices, Span<long> destination) => Source.FillLabels(indices, destination);
 }

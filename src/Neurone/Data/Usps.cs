@@ -54,7 +54,7 @@ public static class Usps
     public static TensorDataset ReadEsl(string path)
     {
         var x = new List<float>();
-        var y = new List<float>();
+        var y = new List<long>();
         foreach (var (line, text) in TextLines.Read(path))
         {
             var span = text.AsSpan().Trim();
@@ -69,8 +69,7 @@ public static class Usps
                 float v = TextLines.Parse(token, path, line, field, field == 1 ? "the label" : "a grey value");
                 if (field == 1)
                 {
-                    TextLines.CheckLabel(v, Classes, path, line);
-                    y.Add(v);
+                    y.Add(TextLines.ClassLabel(v, Classes, path, line));
                 }
                 else x.Add(v);
             }
@@ -78,21 +77,18 @@ public static class Usps
                 throw DataFiles.Bad(path, $"line {line}: expected a label and {Pixels} grey values ({Pixels + 1} fields), got {(field > Pixels + 1 ? "more" : field.ToString())}.");
         }
         if (y.Count == 0) throw DataFiles.Bad(path, "expected at least one digit, found none.");
-        return new TensorDataset(Tensor.FromArray(x.ToArray(), y.Count, 1, Side, Side), Tensor.FromArray(y.ToArray(), y.Count), Classes);
+        return new TensorDataset(Tensor.FromArray(x.ToArray(), y.Count, 1, Side, Side), Tensor.FromLongs(y.ToArray(), y.Count), Classes);
     }
 
     /// <summary>One LIBSVM-format USPS file (<c>usps.bz2</c>, <c>usps.t.bz2</c>, or decompressed), labels shifted from 1–10 to 0–9.</summary>
     public static TensorDataset ReadLibSvm(string path)
     {
         var raw = LibSvm.Load(path, features: Pixels);
-        var labels = raw.Y.ToArray();
-        for (int i = 0; i < labels.Length; i++)
-        {
-            // Data lines count from 1 here because LIBSVM files have no header.
-            TextLines.CheckLabel(labels[i] - 1, Classes, path, i + 1);
-            labels[i] -= 1;
-        }
-        return new TensorDataset(raw.X.Reshape(labels.Length, 1, Side, Side), Tensor.FromArray(labels, labels.Length), Classes);
+        var values = raw.Y.AsReadOnlySpan();
+        var labels = new long[values.Length];
+        // Data lines count from 1 here because LIBSVM files have no header.
+        for (int i = 0; i < labels.Length; i++) labels[i] = TextLines.ClassLabel(values[i] - 1, Classes, path, i + 1);
+        return new TensorDataset(raw.X.Reshape(labels.Length, 1, Side, Side), Tensor.FromLongs(labels, labels.Length), Classes);
     }
 
     static string Prepare(DataSource source, string? directory, Downloader? downloader)

@@ -24,15 +24,17 @@ public sealed class Accuracy(float threshold = 0f) : Metric
         if (output.Rank == 1 || output.Count == n)
         {
             var o = output.AsReadOnlySpan();
-            var t = target.AsReadOnlySpan();
-            if (t.Length != n) throw new ArgumentException($"accuracy: expected {n} targets, got shape {Shapes.Format(target.Shape)}.");
-            for (int i = 0; i < n; i++) if ((o[i] > Threshold) == (t[i] > 0.5f)) correct++;
+            if (target.Count != n) throw new ArgumentException($"accuracy: expected {n} targets, got shape {Shapes.Format(target.Shape)} ({target.DType}).");
+            // Binary targets: Float32 probabilities (as BCE takes them, true above 0.5) or Int64 labels 0/1.
+            var positive = target.DType == DType.Float32 ? target.Gt(0.5) : target.Ne(0);
+            var t = positive.AsBoolSpan();
+            for (int i = 0; i < n; i++) if ((o[i] > Threshold) == t[i]) correct++;
         }
         else
         {
             var labels = TargetClasses(output, target, "accuracy");
-            var predicted = output.Reshape(n, -1).ArgMax(1).AsReadOnlySpan();
-            for (int i = 0; i < n; i++) if ((int)predicted[i] == labels[i]) correct++;
+            var predicted = output.Reshape(n, -1).ArgMax(1).AsLongSpan();
+            for (int i = 0; i < n; i++) if (predicted[i] == labels[i]) correct++;
         }
         total += n;
     }

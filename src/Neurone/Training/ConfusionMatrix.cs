@@ -29,6 +29,27 @@ public sealed class ConfusionMatrix : Metric
     /// <summary>How many samples of class <paramref name="actual"/> were predicted as <paramref name="predicted"/>.</summary>
     public long this[int actual, int predicted] => counts[actual, predicted];
 
+    /// <summary>Adds pairs of true and predicted labels from two Int64 tensors of the same length.</summary>
+    public void Add(Tensor actual, Tensor predicted)
+    {
+        ArgumentNullException.ThrowIfNull(actual);
+        ArgumentNullException.ThrowIfNull(predicted);
+        Tensor.RequireIndexTensor("confusion_matrix", actual, "true labels");
+        Tensor.RequireIndexTensor("confusion_matrix", predicted, "predicted labels");
+        var a = actual.AsLongSpan();
+        var p = predicted.AsLongSpan();
+        if (a.Length != p.Length)
+            throw new ArgumentException($"confusion_matrix: {a.Length} true labels but {p.Length} predictions.");
+        var ai = new int[a.Length];
+        var pi = new int[p.Length];
+        for (int i = 0; i < a.Length; i++)
+        {
+            ai[i] = (int)Math.Clamp(a[i], -1, int.MaxValue);
+            pi[i] = (int)Math.Clamp(p[i], -1, int.MaxValue);
+        }
+        Add(ai, pi);
+    }
+
     /// <summary>Adds pairs of true and predicted labels.</summary>
     public void Add(ReadOnlySpan<int> actual, ReadOnlySpan<int> predicted)
     {
@@ -47,7 +68,7 @@ public sealed class ConfusionMatrix : Metric
         if (output.Rank != 2 || output.Size(1) != Classes)
             throw new ArgumentException($"confusion_matrix: expected output [batch, {Classes}], got {Shapes.Format(output.Shape)}.");
         var labels = TargetClasses(output, target, "confusion_matrix");
-        var arg = output.ArgMax(1).AsReadOnlySpan();
+        var arg = output.ArgMax(1).AsLongSpan();
         var predicted = new int[labels.Length];
         for (int i = 0; i < predicted.Length; i++) predicted[i] = (int)arg[i];
         Add(labels, predicted);

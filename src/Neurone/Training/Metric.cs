@@ -29,24 +29,27 @@ public abstract class Metric
     public abstract Metric CloneEmpty();
 
     /// <summary>
-    /// Class indices for a batch of targets: N labels as they are, or the argmax of an [N, C] one-hot or
-    /// probability table.
+    /// Class indices for a batch of targets: N Int64 labels as they are, or the argmax of an [N, C] Float32
+    /// one-hot or probability table. Float labels are refused (convert them with <c>Long()</c>).
     /// </summary>
     protected static int[] TargetClasses(Tensor output, Tensor target, string metric)
     {
         int n = output.Size(0);
-        if (target.Rank == 2 && target.Size(1) == output.Size(1) && output.Size(1) > 1)
-        {
-            var arg = target.ArgMax(1).AsReadOnlySpan();
-            var r = new int[n];
-            for (int i = 0; i < n; i++) r[i] = (int)arg[i];
-            return r;
-        }
+        if (target.DType == DType.Float32 && target.Rank == 2 && output.Rank == 2 && target.Size(1) == output.Size(1) && output.Size(1) > 1)
+            target = target.ArgMax(1);
+        if (target.DType != DType.Int64)
+            throw new ArgumentException($"{metric}: expected Int64 class labels of shape [{n}] (or an [N, C] Float32 table), got target {Shapes.Format(target.Shape)} of dtype {target.DType} for output {Shapes.Format(output.Shape)}; convert labels with Long().");
         if (target.Count != n)
-            throw new ArgumentException($"{metric}: expected {n} targets for output {Shapes.Format(output.Shape)}, got shape {Shapes.Format(target.Shape)}.");
-        var t = target.AsReadOnlySpan();
+            throw new ArgumentException($"{metric}: expected {n} targets for output {Shapes.Format(output.Shape)}, got shape {Shapes.Format(target.Shape)} ({target.DType}).");
+        var t = target.AsLongSpan();
+        int classes = output.Count / Math.Max(1, n);
         var labels = new int[n];
-        for (int i = 0; i < n; i++) labels[i] = (int)t[i];
+        for (int i = 0; i < n; i++)
+        {
+            if ((ulong)t[i] >= (ulong)classes)
+                throw new ArgumentException($"{metric}: label {t[i]} at sample {i} is not a class in [0, {classes}) for output {Shapes.Format(output.Shape)}.");
+            labels[i] = (int)t[i];
+        }
         return labels;
     }
 }

@@ -57,7 +57,7 @@ public sealed class Trainer
     /// <summary>True once <see cref="Stop"/> was called during the current Fit.</summary>
     public bool StopRequested => stopReason is not null;
 
-    /// <summary>Trains on tensors: <paramref name="x"/> [N, …] and <paramref name="y"/> [N, …] (class labels or targets).</summary>
+    /// <summary>Trains on tensors: <paramref name="x"/> [N, …] and <paramref name="y"/> [N, …] (Int64 class labels or Float32 targets).</summary>
     public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0,
         Dataset? validationData = null, IEnumerable<Callback>? callbacks = null, int verbose = 1, Rng? rng = null, int initialEpoch = 0,
         CancellationToken cancellationToken = default)
@@ -243,7 +243,7 @@ public sealed class Trainer
             for (int i = 0; i < n; i++) result[i] = o[i] > threshold ? 1 : 0;
             return result;
         }
-        var arg = outputs.Reshape(n, -1).ArgMax(1).AsReadOnlySpan();
+        var arg = outputs.Reshape(n, -1).ArgMax(1).AsLongSpan();
         for (int i = 0; i < n; i++) result[i] = (int)arg[i];
         return result;
     }
