@@ -61,9 +61,9 @@ static class CnnBench
         Console.WriteLine($"# cnn_mnist: {epochs} epochs, {threads} threads, SIMD {Simd.Best}, data {dir}");
         var (trainX, trainY, testX, testY) = MnistIdx.Load(dir);
         var xtr = Tensor.FromArray(trainX, trainY.Length, 1, 28, 28);
-        var ytr = Tensor.FromArray(trainY);
+        var ytr = Tensor.FromLongs(trainY);
         var xte = Tensor.FromArray(testX, testY.Length, 1, 28, 28);
-        var yte = Tensor.FromArray(testY);
+        var yte = Tensor.FromLongs(testY);
         var rng = new Rng(seed);
         var model = LeNetModel(rng);
         var optimizer = new Adam(model.Parameters(), lr: 1e-3);
@@ -144,7 +144,7 @@ static class CnnBench
         var rng = new Rng(seed);
         const int n = 10_000, batch = 64;
         var x = Tensor.Randn([n, 3, 32, 32], rng);
-        var y = Tensor.FromArray(Enumerable.Range(0, n).Select(_ => (float)(rng.NextUInt64() % 10)).ToArray());
+        var y = Tensor.FromLongs(Enumerable.Range(0, n).Select(_ => (long)(rng.NextUInt64() % 10)).ToArray());
         var model = CifarModel(rng);
         var optimizer = new Adam(model.Parameters(), lr: 1e-3);
         var lossFn = new CrossEntropyLoss();

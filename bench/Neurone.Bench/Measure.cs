@@ -27,11 +27,11 @@ static class Measure
     {
         using var _ = GradMode.NoGrad();
         int correct = 0;
-        var labels = y.AsReadOnlySpan();
+        var labels = y.AsLongSpan();
         for (int i = 0; i < labels.Length; i += 1000)
         {
             int count = Math.Min(1000, labels.Length - i);
-            var predicted = model.Forward(x.Slice(i, count)).ArgMax(1).AsReadOnlySpan();
+            var predicted = model.Forward(x.Slice(i, count)).ArgMax(1).AsLongSpan();
             for (int j = 0; j < count; j++) if (predicted[j] == labels[i + j]) correct++;
         }
         return correct / (double)labels.Length;

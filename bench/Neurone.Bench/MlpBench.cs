@@ -33,9 +33,9 @@ static class MlpBench
         Console.WriteLine($"# mlp_mnist: opt {opt}, {epochs} epochs, {threads} threads, SIMD {Simd.Best}, data {dir}");
         var (trainX, trainY, testX, testY) = MnistIdx.Load(dir);
         var xtr = Tensor.FromArray(trainX, trainY.Length, 784);
-        var ytr = Tensor.FromArray(trainY);
+        var ytr = Tensor.FromLongs(trainY);
         var xte = Tensor.FromArray(testX, testY.Length, 784);
-        var yte = Tensor.FromArray(testY);
+        var yte = Tensor.FromLongs(testY);
 
         var rng = new Rng(seed);
         var model = new Sequential(new Linear(784, 512, rng: rng), new ReLU(), new Linear(512, 256, rng: rng), new ReLU(), new Linear(256, 10, rng: rng));

@@ -13,7 +13,7 @@ static class MnistIdx
     public static string Directory() =>
         Environment.GetEnvironmentVariable("MNIST_DIR") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "neurone", "mnist");
 
-    public static (float[] TrainX, float[] TrainY, float[] TestX, float[] TestY) Load(string dir)
+    public static (float[] TrainX, long[] TrainY, float[] TestX, long[] TestY) Load(string dir)
     {
         var trainX = Images(Find(dir, "train-images-idx3-ubyte"));
         var testX = Images(Find(dir, "t10k-images-idx3-ubyte"));
@@ -50,11 +50,11 @@ static class MnistIdx
         return x;
     }
 
-    static float[] Labels(string path)
+    static long[] Labels(string path)
     {
         var b = Read(path);
         int n = BinaryPrimitives.ReadInt32BigEndian(b.AsSpan(4));
-        var y = new float[n];
+        var y = new long[n];
         for (int i = 0; i < n; i++) y[i] = b[8 + i];
         return y;
     }

@@ -36,9 +36,9 @@ static class TwoLayerBench
 
         var rng = new Rng(seed);
         var x = Tensor.Randn([N, D], rng);
-        var labels = new float[N];
+        var labels = new long[N];
         for (int i = 0; i < N; i++) labels[i] = rng.NextInt(C);
-        var y = Tensor.FromArray(labels);
+        var y = Tensor.FromLongs(labels);
 
         bool breakdown = Flag("--breakdown");
         var inGraph = Measure(x, y, rng, rounds, regInGraph: true, breakdown);

@@ -119,13 +119,13 @@ public sealed class CifarTwoLayerExperiment : Experiment
     {
         model.Eval();
         int correct = 0;
-        var labels = y.AsReadOnlySpan();
+        var labels = y.AsLongSpan();
         using (GradMode.NoGrad())
             for (int start = 0; start < x.Size(0); start += 1000)
             {
                 int n = Math.Min(1000, x.Size(0) - start);
-                var predicted = model.Forward(x.Slice(start, n)).ArgMax(1).AsReadOnlySpan();
-                for (int i = 0; i < n; i++) if ((int)predicted[i] == (int)labels[start + i]) correct++;
+                var predicted = model.Forward(x.Slice(start, n)).ArgMax(1).AsLongSpan();
+                for (int i = 0; i < n; i++) if (predicted[i] == labels[start + i]) correct++;
             }
         model.Train();
         return correct / (double)x.Size(0);

@@ -39,7 +39,7 @@ public sealed class CirclesExperiment : Experiment
         int n = context.Smoke ? 200 : 1000;
         var train = Synthetic.Circles(n, rng, noise: 0.1f, factor: 0.5f);
         var test = Synthetic.Circles(n, rng, noise: 0.1f, factor: 0.5f);
-        var yTrain = train.Y.Reshape(n, 1);
+        var yTrain = train.Y.Float().Reshape(n, 1); // BCE takes float targets
         int epochs = context.Smoke ? 5 : 300, batch = 50;
         // One list of batches for all four versions: the same shuffles, fixed in advance.
         var order = new Rng(10);
@@ -58,8 +58,8 @@ public sealed class CirclesExperiment : Experiment
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var (parameters, losses) = trainVersion(new Rng(11), batches, train.X, yTrain);
             var (trainLoss, _) = Evaluate(parameters, train.X, yTrain);
-            var (_, predicted) = Evaluate(parameters, test.X, test.Y.Reshape(n, 1));
-            double acc = predicted.Where((p, i) => p == (int)test.Y.AsReadOnlySpan()[i]).Count() / (double)n;
+            var (_, predicted) = Evaluate(parameters, test.X, test.Y.Float().Reshape(n, 1));
+            double acc = predicted.Where((p, i) => p == test.Y.AsLongSpan()[i]).Count() / (double)n;
             context.Log.WriteLine($"{name}: training loss {trainLoss:F6}, test accuracy {acc:P2}, {clock.Elapsed.TotalSeconds:F2} s");
             results.Add((name, parameters, losses, trainLoss, acc, predicted));
         }

@@ -53,7 +53,7 @@ public static class DigitSets
     {
         var all = Digits.LoadAll();
         var src = all.X.AsReadOnlySpan();
-        var labels = all.Y.AsReadOnlySpan();
+        var labels = all.Y.AsLongSpan();
         int n = Math.Min(trainCount + testCount, all.Count);
         int nTrain = Math.Min(trainCount, n * 2 / 3), nTest = n - nTrain;
         var x = new float[n * side * side];
@@ -70,7 +70,7 @@ public static class DigitSets
                     x[(i * side + r) * side + c] = low + (high - low) * v / 16f;
                 }
         var xs = Tensor.FromArray(x, n, side * side);
-        var ys = Tensor.FromArray(labels[..n].ToArray(), n);
+        var ys = Tensor.FromLongs(labels[..n].ToArray(), n);
         return new DigitData(xs.Slice(0, nTrain).Clone(), xs.Slice(nTrain, nTest).Clone(), ys.Slice(0, nTrain).Clone(), ys.Slice(nTrain, nTest).Clone(),
             $"stand-in: {n} embedded 8x8 digits resized to {side}x{side} ({name} not on disk; smoke run)");
     }
@@ -85,14 +85,8 @@ public sealed record DigitData(Tensor TrainX, Tensor TestX, Tensor TrainY, Tenso
 
     public TensorDataset Test => new(TestX, TestY, 10);
 
-    /// <summary>The labels as integers.</summary>
-    public static int[] Labels(Tensor y)
-    {
-        var s = y.AsReadOnlySpan();
-        var result = new int[s.Length];
-        for (int i = 0; i < s.Length; i++) result[i] = (int)s[i];
-        return result;
-    }
+    /// <summary>The Int64 labels as an int array.</summary>
+    public static int[] Labels(Tensor y) => y.ToIntArray();
 
     /// <summary>The first rows of each split.</summary>
     public DigitData Take(int train, int test, string name)

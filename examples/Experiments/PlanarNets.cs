@@ -27,7 +27,7 @@ public static class PlanarNets
     }
 
     /// <summary>Targets as a column [n, 1], the shape of the logit BCEWithLogitsLoss compares them with.</summary>
-    public static TensorDataset AsColumn(TensorDataset d) => new(d.X, d.Y.Reshape(d.Count, 1));
+    public static TensorDataset AsColumn(TensorDataset d) => new(d.X, d.Y.Float().Reshape(d.Count, 1)); // BCE takes float targets
 
     /// <summary>Trains <paramref name="net"/> and returns its trainer with the train and test accuracies.</summary>
     public static (Trainer Trainer, double Train, double Test) Fit(Sequential net, TensorDataset train, TensorDataset test,

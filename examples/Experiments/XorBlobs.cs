@@ -25,7 +25,7 @@ public sealed class XorBlobsExperiment : Experiment
         var train = Synthetic.XorBlobs(1000, rng);
         var test = Synthetic.XorBlobs(1000, rng);
         // MSE compares the sigmoid output [n, 1] with a target of the same shape.
-        static TensorDataset AsColumn(TensorDataset d) => new(d.X, d.Y.Reshape(d.Count, 1));
+        static TensorDataset AsColumn(TensorDataset d) => new(d.X, d.Y.Float().Reshape(d.Count, 1)); // BCE takes float targets
         var model = new Sequential(new Linear(2, 10, rng: rng), new Tanh(), new Linear(10, 1, rng: rng), new Sigmoid());
         var trainer = new Trainer(model, new SGD(model.Parameters(), lr: 1.0, momentum: 0.9), new MSELoss(), new Accuracy(threshold: 0.5f)) { Output = context.Log };
         int epochs = context.Smoke ? 40 : 300;

@@ -57,7 +57,7 @@ var trainer = new Trainer(model, new Adam(model.Parameters(), lr: 0.003), new Cr
 var history = trainer.Fit(trainSet.Flatten(), epochs: 25, batchSize: 32, validationData: testSet.Flatten(), verbose: 0, rng: new Rng(2));
 var (testX, testY) = testSet.Flatten().ToTensors();
 var predicted = trainer.PredictClasses(testX);
-var actual = testY.ToArray().Select(v => (int)v).ToArray();
+var actual = testY.ToIntArray();
 var confusion = new ConfusionMatrix(Classes);
 confusion.Add(actual, predicted);
 
@@ -101,7 +101,7 @@ var spirals = Synthetic.Spirals(100, 3, new Rng(4), noise: 0.25f);
 var spiralNet = new Sequential(new Linear(2, 64, rng: rng), new ReLU(), new Linear(64, 64, rng: rng), new ReLU(), new Linear(64, 3, rng: rng));
 var spiralTrainer = new Trainer(spiralNet, new Adam(spiralNet.Parameters(), lr: 0.01), new CrossEntropyLoss(), new Accuracy());
 spiralTrainer.Fit(spirals, epochs: 300, batchSize: 64, verbose: 0, rng: new Rng(5));
-var spiralLabels = spirals.Y.ToArray().Select(v => (int)v).ToArray();
+var spiralLabels = spirals.Y.ToIntArray();
 new DecisionRegions(x => spiralTrainer.PredictClasses(x), spirals.X, spiralLabels, ["arm 0", "arm 1", "arm 2"],
     "Decision regions: 2-64-64-3 MLP on three spirals").Save(Out("decision-regions.svg"));
 

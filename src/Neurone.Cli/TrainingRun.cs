@@ -148,7 +148,7 @@ internal static class TrainingRun
 
         var (x, y) = data.Test.ToTensors();
         var predicted = trainer.PredictClasses(x);
-        var actual = y.ToArray().Select(v => (int)v).ToArray();
+        var actual = y.ToIntArray();
         if (data.Classes <= MostClassesDrawn)
         {
             var matrix = new ConfusionMatrix(Math.Max(2, data.Classes));

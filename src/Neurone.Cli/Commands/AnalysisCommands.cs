@@ -74,7 +74,7 @@ internal static class AnalysisCommands
             var embedding = new Tsne { Perplexity = r.GetValue(perplexity), Seed = r.GetValue(seed) }.FitTransform(x);
             double seconds = clock.Elapsed.TotalSeconds;
             double trust = Neurone.Analysis.Tsne.Trustworthiness(x, embedding, 5);
-            var labels = y.ToArray().Select(v => (int)v).ToArray();
+            var labels = y.ToIntArray();
             string folder = r.GetValue(outputFolder)!;
             Directory.CreateDirectory(folder);
             new ScatterPlot(embedding, labels, title: $"t-SNE of {n} {spec.Name} test samples").Save(Path.Combine(folder, "tsne.svg"));

@@ -72,7 +72,7 @@ internal static class BenchCommand
         var optimizer = new SGD(model.Parameters(), lr: 0.01, momentum: 0.9);
         var loss = new CrossEntropyLoss();
         var x = Tensor.Randn([128, 784], rng);
-        var y = Tensor.FromArray(Enumerable.Range(0, 128).Select(i => (float)(i % 10)).ToArray());
+        var y = Tensor.FromLongs(Enumerable.Range(0, 128).Select(i => (long)(i % 10)).ToArray());
         double step = Median(() =>
         {
             var l = loss.Forward(model.Forward(x), y);

@@ -34,7 +34,7 @@ internal static class EvaluateCommand
             var counted = new ConfusionMatrix(spec.Classes);
             var (x, y) = spec.Test.ToTensors();
             var predicted = trainer.PredictClasses(x);
-            var truth = y.ToArray().Select(v => (int)v).ToArray();
+            var truth = y.ToIntArray();
             counted.Add(truth, predicted);
             output.WriteLine(counted.ToString());
             return 0;

@@ -105,14 +105,16 @@ public abstract class Classifier : IClassifier
         ArgumentNullException.ThrowIfNull(y);
         if (y.Count != n || (y.Rank != 1 && !(y.Rank == 2 && y.Size(1) == 1)))
             throw new ArgumentException($"{Name}: expected labels of shape [{n}] to match {n} samples, got shape {Shapes.Format(y.Shape)}.", nameof(y));
-        var s = y.AsReadOnlySpan();
+        if (y.DType != DType.Int64)
+            throw new ArgumentException($"{Name}: expected Int64 class labels of shape [{n}], got labels {Shapes.Format(y.Shape)} of dtype {y.DType}; convert them with Long().", nameof(y));
+        var s = y.AsLongSpan();
         var labels = new int[n];
         var seen = new SortedSet<int>();
         for (int i = 0; i < n; i++)
         {
-            float v = s[i];
-            if (!float.IsFinite(v) || v != MathF.Round(v) || MathF.Abs(v) > 1 << 24)
-                throw new ArgumentException($"{Name}: expected integer class labels, got {v} at sample {i}.", nameof(y));
+            long v = s[i];
+            if (v < int.MinValue || v > int.MaxValue)
+                throw new ArgumentException($"{Name}: expected class labels that fit in 32 bits, got {v} at sample {i}.", nameof(y));
             labels[i] = (int)v;
             seen.Add(labels[i]);
         }

@@ -5,7 +5,7 @@ namespace Neurone.Classic;
 /// <summary>
 /// What every classic baseline offers, shaped like scikit-learn's estimators so one script can compare
 /// them with a neural network on the same split: <see cref="Fit"/> on features [n, d] (trailing
-/// dimensions are flattened, so MNIST's [n, 1, 28, 28] works) and class labels [n] stored as floats,
+/// dimensions are flattened, so MNIST's [n, 1, 28, 28] works) and Int64 class labels [n] (any integers),
 /// <see cref="Predict"/> the labels of new rows, <see cref="Score"/> the accuracy, and
 /// <see cref="DecisionFunction"/> a continuous score per row for decision-region pictures.
 /// </summary>
@@ -14,7 +14,7 @@ public interface IClassifier
     /// <summary>The distinct training labels in increasing order (scikit-learn's <c>classes_</c>); empty before <see cref="Fit"/>.</summary>
     IReadOnlyList<int> Classes { get; }
 
-    /// <summary>Learns from features <paramref name="x"/> [n, d] and integer-valued labels <paramref name="y"/> [n]; returns this model.</summary>
+    /// <summary>Learns from features <paramref name="x"/> [n, d] and Int64 labels <paramref name="y"/> [n]; returns this model.</summary>
     IClassifier Fit(Tensor x, Tensor y);
 
     /// <summary>The predicted label (one of <see cref="Classes"/>) of each row of <paramref name="x"/>.</summary>

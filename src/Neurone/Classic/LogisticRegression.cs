@@ -73,9 +73,9 @@ public sealed class LogisticRegression : Classifier
             {
                 int m = Math.Min(bs, n - start);
                 var xb = new Tensor(m, d);
-                var yb = new Tensor(m);
+                var yb = Tensor.Zeros([m], DType.Int64);
                 var xs = xb.AsSpan();
-                var ys = yb.AsSpan();
+                var ys = yb.AsLongSpan();
                 for (int r = 0; r < m; r++)
                 {
                     int i = order[start + r];

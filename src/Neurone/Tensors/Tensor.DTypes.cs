@@ -22,6 +22,23 @@ public partial class Tensor
     /// <summary>A fresh array holding a copy of the elements of an int64 tensor.</summary>
     public long[] ToLongArray() => AsLongSpan().ToArray();
 
+    /// <summary>
+    /// The elements of an int64 tensor narrowed to int (for APIs that index with int, such as label arrays
+    /// of plots); a value outside int's range is an error, never a wrapped number.
+    /// </summary>
+    public int[] ToIntArray()
+    {
+        var x = AsLongSpan();
+        var r = new int[x.Length];
+        for (int i = 0; i < r.Length; i++)
+        {
+            if (x[i] < int.MinValue || x[i] > int.MaxValue)
+                throw new OverflowException($"to_int_array: element {i} is {x[i]}, outside int's range (shape {Shapes.Format(shape)}).");
+            r[i] = (int)x[i];
+        }
+        return r;
+    }
+
     /// <summary>A fresh array holding a copy of the elements of a bool tensor.</summary>
     public bool[] ToBoolArray() => AsBoolSpan().ToArray();
 
