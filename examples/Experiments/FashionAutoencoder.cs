@@ -123,9 +123,7 @@ public sealed class FashionAutoencoderExperiment : Experiment
             codes = shownEncoder.Forward(images);
         }
         var trust = new List<double>();
-        var labels = new int[subset];
-        var ys = yTest.AsReadOnlySpan();
-        for (int i = 0; i < subset; i++) labels[i] = (int)ys[i];
+        var labels = yTest.ToIntArray()[..subset];
         foreach (var (name, data) in new[] { ("images", images), ("codes", codes), ("reconstructions", shownRecon!.Slice(0, subset)) })
         {
             var tsne = new Tsne { Seed = 0, MaxIter = smoke ? 300 : 1000 };

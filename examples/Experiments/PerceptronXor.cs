@@ -89,13 +89,13 @@ public sealed class PerceptronXorExperiment : Experiment
     static TensorDataset UniformXor(int n, Rng rng)
     {
         var x = new float[2 * n];
-        var y = new float[n];
+        var y = new long[n];
         for (int i = 0; i < n; i++)
         {
             x[2 * i] = rng.NextFloat() * 2f - 1f;
             x[2 * i + 1] = rng.NextFloat() * 2f - 1f;
             y[i] = MathF.Sign(x[2 * i]) * MathF.Sign(x[2 * i + 1]) > 0 ? 1 : 0;
         }
-        return new TensorDataset(Tensor.FromArray(x, n, 2), Tensor.FromArray(y, n), classes: 2);
+        return new TensorDataset(Tensor.FromArray(x, n, 2), Tensor.FromLongs(y, n), classes: 2);
     }
 }

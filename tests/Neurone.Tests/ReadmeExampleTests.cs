@@ -13,8 +13,8 @@ public class ReadmeExampleTests
     {
         var rng = new Rng(seed: 42);
         var x = Tensor.Rand([256, 2], rng, -1f, 1f);
-        var labels = Tensor.FromArray(Enumerable.Range(0, 256)
-            .Select(i => x[i, 0] * x[i, 1] > 0 ? 1f : 0f).ToArray());
+        var labels = Tensor.FromLongs(Enumerable.Range(0, 256)
+            .Select(i => x[i, 0] * x[i, 1] > 0 ? 1L : 0L).ToArray());
 
         var model = new Sequential(
             new Linear(2, 16, rng: rng), new Tanh(),
@@ -34,7 +34,7 @@ public class ReadmeExampleTests
         using (GradMode.NoGrad())
         {
             var predicted = model.Forward(x).ArgMax(1);
-            float accuracy = Tensor.Eq(predicted, labels).Mean().Item();
+            float accuracy = Tensor.Eq(predicted, labels).Float().Mean().Item();
             Assert.True(accuracy > 0.95f, $"accuracy {accuracy:P1}");
         }
     }

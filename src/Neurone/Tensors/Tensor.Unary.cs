@@ -40,7 +40,7 @@ public partial class Tensor
     public Tensor Abs()
     {
         var y = Map(this, static (x, d) => TensorPrimitives.Abs(x, d));
-        return Graph.Record(y, "abs", [this], g => [g * (Gt(0f) - Lt(0f))]);
+        return Graph.Record(y, "abs", [this], g => [g * (Gt(0f).Float() - Lt(0f).Float())]);
     }
 
     /// <summary>Hyperbolic tangent.</summary>
@@ -126,14 +126,14 @@ public partial class Tensor
     public Tensor Maximum(float value)
     {
         var y = Map(this, value, static (x, s, d) => TensorPrimitives.Max(x, s, d));
-        return Graph.Record(y, "clamp_min", [this], g => [g * Ge(value)]);
+        return Graph.Record(y, "clamp_min", [this], g => [g * Ge(value).Float()]);
     }
 
     /// <summary>min(x, value) elementwise; the gradient passes where x ≤ value.</summary>
     public Tensor Minimum(float value)
     {
         var y = Map(this, value, static (x, s, d) => TensorPrimitives.Min(x, s, d));
-        return Graph.Record(y, "clamp_max", [this], g => [g * Le(value)]);
+        return Graph.Record(y, "clamp_max", [this], g => [g * Le(value).Float()]);
     }
 
     /// <summary>Limits every element to [min, max]; the gradient passes inside the range (ends included).</summary>
@@ -143,7 +143,7 @@ public partial class Tensor
         var y = new Tensor(shape);
         TensorPrimitives.Max(AsReadOnlySpan(), min, y.AsSpan());
         TensorPrimitives.Min(y.AsReadOnlySpan(), max, y.AsSpan());
-        return Graph.Record(y, "clamp", [this], g => [g * Ge(min) * Le(max)]);
+        return Graph.Record(y, "clamp", [this], g => [g * Ge(min).Float() * Le(max).Float()]);
     }
 
     delegate void SpanMap(ReadOnlySpan<float> x, Span<float> d);

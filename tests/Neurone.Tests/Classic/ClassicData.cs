@@ -17,7 +17,7 @@ static class ClassicData
     {
         var rng = new Rng(seed);
         var x = new float[n * 2];
-        var y = new float[n];
+        var y = new long[n];
         for (int i = 0; i < n; i++)
         {
             int c = i % classes;
@@ -26,6 +26,6 @@ static class ClassicData
             x[2 * i + 1] = (float)(4 * Math.Sin(angle) + std * rng.NextGaussian());
             y[i] = c;
         }
-        return (Tensor.FromArray(x, n, 2), Tensor.FromArray(y, n));
+        return (Tensor.FromArray(x, n, 2), Tensor.FromLongs(y, n));
     }
 }

@@ -18,9 +18,9 @@ public class ClassicRealDataTests(ITestOutputHelper output)
         var idx = new int[count];
         for (int i = 0; i < count; i++) idx[i] = i;
         var x = new Tensor(count, set.SampleSize);
-        var y = new Tensor(count);
+        var y = Tensor.Zeros([count], DType.Int64);
         set.GetFeatures(idx, x.AsSpan());
-        set.GetTargets(idx, y.AsSpan());
+        set.GetLabels(idx, y.AsLongSpan());
         return (x, y);
     }
 

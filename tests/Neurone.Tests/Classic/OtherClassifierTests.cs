@@ -39,7 +39,7 @@ public class OtherClassifierTests(ITestOutputHelper output)
     {
         // Query at 0: neighbours at distances 1 (class 5), 2 (class 2), 2 (class 2), 3 (class 5) → two votes each.
         var x = Tensor.FromArray([1f, 2f, -2f, 3f, 10f], 5, 1);
-        var y = Tensor.FromArray([5f, 2f, 2f, 5f, 2f], 5);
+        var y = Tensor.FromLongs([5, 2, 2, 5, 2], 5);
         var knn = new KNearestNeighbors(k: 4).Fit(x, y);
         Assert.Equal([5], knn.Predict(Tensor.FromArray([0f], 1, 1)));
         // Equal distances: the lower training index comes first.

@@ -53,7 +53,7 @@ public class SvcTests(ITestOutputHelper output)
     {
         // x+ = (1, 1), x− = (−1, −1): w = (x+ − x−)/‖x+ − x−‖²·2 = (½, ½), b = 0, α = ‖w‖²/2 = ¼, margin 2/‖w‖ = 2√2.
         var x = Tensor.FromArray([1f, 1f, -1f, -1f], 2, 2);
-        var y = Tensor.FromArray([1f, 0f], 2);
+        var y = Tensor.FromLongs([1, 0], 2);
         var svc = new Svc(c: 10, kernel: SvmKernel.Linear, tolerance: 1e-6);
         svc.Fit(x, y);
         Assert.Equal([0, 1], svc.SupportIndices);
@@ -74,7 +74,7 @@ public class SvcTests(ITestOutputHelper output)
         // other point strictly outside, so the anchors are the only support vectors, each with α = ‖w‖²/2 = ½.
         var rng = new Rng(3);
         var xs = new List<float> { 2f, 0f, 0f, 0f };
-        var ys = new List<float> { 1f, 0f };
+        var ys = new List<long> { 1, 0 };
         while (ys.Count < 42)
         {
             int label = ys.Count % 2;
@@ -84,7 +84,7 @@ public class SvcTests(ITestOutputHelper output)
             xs.Add(px); xs.Add(py); ys.Add(label);
         }
         var x = Tensor.FromArray([.. xs], ys.Count, 2);
-        var y = Tensor.FromArray([.. ys], ys.Count);
+        var y = Tensor.FromLongs([.. ys], ys.Count);
         var svc = new Svc(c: 100, kernel: SvmKernel.Linear, tolerance: 1e-6);
         svc.Fit(x, y);
         Assert.Equal([0, 1], svc.SupportIndices);
@@ -129,7 +129,7 @@ public class SvcTests(ITestOutputHelper output)
     public void GammaScaleAndAutoFollowScikitLearn()
     {
         var x = Tensor.FromArray([0f, 2f, 4f, 6f], 2, 2);
-        var y = Tensor.FromArray([0f, 1f], 2);
+        var y = Tensor.FromLongs([0, 1], 2);
         // Var of {0, 2, 4, 6} is 5, two features: 1 / (2·5) = 0.1.
         Assert.Equal(0.1, new Svc().Fit(x, y) is Svc s ? s.FittedGamma : 0, 1e-12);
         Assert.Equal(0.5, ((Svc)new Svc(gamma: Gamma.Auto).Fit(x, y)).FittedGamma, 1e-12);

@@ -77,13 +77,13 @@ public class CliTests : IDisposable
     {
         var (x, y) = Digits.Load(seed: 0).Test.ToTensors();
         var logits = Logits(model, x);
-        var labels = y.ToArray();
+        var labels = y.ToLongArray();
         int correct = 0;
         for (int i = 0; i < labels.Length; i++)
         {
             int best = 0;
             for (int c = 1; c < 10; c++) if (logits[i * 10 + c] > logits[i * 10 + best]) best = c;
-            if (best == (int)labels[i]) correct++;
+            if (best == labels[i]) correct++;
         }
         return correct / (double)labels.Length;
     }
@@ -198,7 +198,7 @@ public class CliTests : IDisposable
             var f = rows[i + 1].Split(',');
             embedding[i, 0] = double.Parse(f[0], CultureInfo.InvariantCulture);
             embedding[i, 1] = double.Parse(f[1], CultureInfo.InvariantCulture);
-            Assert.Equal((int)y.ToArray()[i], int.Parse(f[2], CultureInfo.InvariantCulture));
+            Assert.Equal(y.LongAt(i), long.Parse(f[2], CultureInfo.InvariantCulture));
         }
         double printed = double.Parse(Regex.Match(map.Out, @"trustworthiness \(k=5\) (\d\.\d{4})").Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.Equal(Trustworthiness(x.ToArray(), 64, embedding, 5), printed, 6e-5);

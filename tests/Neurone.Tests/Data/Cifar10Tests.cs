@@ -24,8 +24,8 @@ public class Cifar10Tests
         Assert.Equal(10, train.Count);
         Assert.Equal(3, test.Count);
         Assert.Equal([3, 32, 32], train.SampleShape.ToArray());
-        Assert.Equal([9f, 8f, 7f], test.Targets().ToArray());
-        Assert.Equal([0f, 5f, 1f, 6f], train.Targets().ToArray()[..4]);
+        Assert.Equal([9L, 8L, 7L], test.Targets().ToLongArray());
+        Assert.Equal([0L, 5L, 1L, 6L], train.Targets().ToLongArray()[..4]);
         // Record 1 of test_batch: pixel j (0-based) is byte (1 + j + 1).
         Assert.Equal(2, test.Pixels[3072]);
         Assert.Equal("truck", train.ClassNames[9]);

@@ -6,7 +6,7 @@ namespace Neurone.Tests.Data;
 public class DataLoaderTests
 {
     static TensorDataset Numbers(int n) =>
-        new(Tensor.FromArray(Enumerable.Range(0, n).Select(i => (float)i).ToArray(), n, 1), Tensor.FromArray(Enumerable.Range(0, n).Select(i => (float)(i % 3)).ToArray(), n));
+        new(Tensor.FromArray(Enumerable.Range(0, n).Select(i => (float)i).ToArray(), n, 1), Tensor.FromLongs(Enumerable.Range(0, n).Select(i => (long)(i % 3)).ToArray(), n));
 
     [Theory]
     [InlineData(true, false)]
@@ -98,6 +98,6 @@ public class DataLoaderTests
         var ds = new ImageDataset(px, [1, 0], 1, 1, 2, ["a", "b"]);
         var (x, y) = new DataLoader(ds.Flatten(), 2).First();
         Assert.Equal([0f, 1f, 0.2f, 0.4f], x.ToArray());
-        Assert.Equal([1f, 0f], y.ToArray());
+        Assert.Equal([1L, 0L], y.ToLongArray());
     }
 }

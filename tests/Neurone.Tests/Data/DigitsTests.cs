@@ -11,7 +11,7 @@ public class DigitsTests
         Assert.Equal(1797, all.Count);
         Assert.Equal(64, all.SampleSize);
         var counts = new int[10];
-        foreach (float y in all.Y.ToArray()) counts[(int)y]++;
+        foreach (long y in all.Y.ToLongArray()) counts[(int)y]++;
         Assert.Equal(new[] { 178, 182, 177, 183, 181, 182, 181, 179, 174, 180 }, counts);
         Assert.InRange(all.X.Max().Item(), 16f, 16f);
         Assert.Equal(0f, all.X.Min().Item());
@@ -25,8 +25,8 @@ public class DigitsTests
         Assert.InRange(test.Count, 355, 365);
         var (x, _) = train.ToTensors();
         Assert.Equal(1f, x.Max().Item());
-        var again = Digits.Load(seed: 1).Test.ToTensors().Y.ToArray();
-        Assert.Equal(test.ToTensors().Y.ToArray(), again);
+        var again = Digits.Load(seed: 1).Test.ToTensors().Y.ToLongArray();
+        Assert.Equal(test.ToTensors().Y.ToLongArray(), again);
         var testCounts = new int[10];
         foreach (float y in again) testCounts[(int)y]++;
         Assert.All(testCounts, c => Assert.InRange(c, 34, 37));

@@ -24,7 +24,7 @@ public class IdxReaderTests
         Assert.Equal([1, 3, 2], ds.SampleShape.ToArray());
         var (x, y) = ds.GetBatch([2, 0]);
         Assert.Equal([2, 1, 3, 2], x.ShapeArray());
-        Assert.Equal([4f, 3f], y.ToArray());
+        Assert.Equal([4L, 3L], y.ToLongArray());
         Assert.Equal((byte)(12 * 37 % 256) / 255f, x[0, 0, 0, 0]);
         Assert.Equal([0, 2, 0, 1, 1, 0, 0, 0, 0, 0], ds.ClassCounts());
     }

@@ -76,7 +76,7 @@ public class RealDataTests(ITestOutputHelper output)
         Assert.Equal([3, 32, 32], train.SampleShape.ToArray());
         Assert.All(train.ClassCounts(), c => Assert.Equal(5000, c));
         Assert.All(test.ClassCounts(), c => Assert.Equal(1000, c));
-        Assert.Equal([6f, 9f, 9f, 4f, 1f, 1f, 2f, 7f, 8f, 3f], train.Subset([.. Enumerable.Range(0, 10)]).Targets().ToArray());
+        Assert.Equal([6L, 9L, 9L, 4L, 1L, 1L, 2L, 7L, 8L, 3L], train.Subset([.. Enumerable.Range(0, 10)]).Targets().ToLongArray());
         Assert.Equal("airplane", train.ClassNames[0]);
     }
 
@@ -88,12 +88,12 @@ public class RealDataTests(ITestOutputHelper output)
         Assert.Equal(7291, train.Count);
         Assert.Equal(2007, test.Count);
         Assert.Equal([1, 16, 16], train.SampleShape.ToArray());
-        int[] Counts(TensorDataset d) { var c = new int[10]; foreach (float v in d.Y.AsReadOnlySpan()) c[(int)v]++; return c; }
+        int[] Counts(TensorDataset d) { var c = new int[10]; foreach (long v in d.Y.AsLongSpan()) c[(int)v]++; return c; }
         Assert.Equal([1194, 1005, 731, 658, 652, 556, 664, 645, 542, 644], Counts(train));
         Assert.Equal([359, 264, 198, 166, 200, 160, 170, 147, 166, 177], Counts(test));
         var libsvm = Timed("USPS LIBSVM test load (bz2)", () => Usps.ReadLibSvm(Path.Combine(dir, "usps.t.bz2")));
         Assert.Equal(2007, libsvm.Count);
-        Assert.Equal(test.Y.ToArray(), libsvm.Y.ToArray());
+        Assert.Equal(test.Y.ToLongArray(), libsvm.Y.ToLongArray());
         var digits = Timed("digits CSV load", () => Csv.Load(Path.Combine(Shared, "digits", "digits.csv.gz"), classes: 10));
         Assert.Equal(1797, digits.Count);
         Assert.Equal(64, digits.SampleSize);

@@ -8,7 +8,7 @@ public class SyntheticTests
     static int[] Counts(TensorDataset d, int classes)
     {
         var c = new int[classes];
-        foreach (float v in d.Y.AsReadOnlySpan()) c[(int)v]++;
+        foreach (long v in d.Y.AsLongSpan()) c[(int)v]++;
         return c;
     }
 
@@ -36,7 +36,7 @@ public class SyntheticTests
         Assert.Equal([200, 2], a.X.ShapeArray());
         Assert.Equal([200], a.Y.ShapeArray());
         Assert.Equal(a.X.ToArray(), b.X.ToArray());
-        Assert.Equal(a.Y.ToArray(), b.Y.ToArray());
+        Assert.Equal(a.Y.ToLongArray(), b.Y.ToLongArray());
         Assert.NotEqual(a.X.ToArray(), c.X.ToArray());
         if (name != "checker") Assert.Equal([100, 100], Counts(a, 2));
         Assert.Equal(2, a.Classes);
@@ -47,14 +47,14 @@ public class SyntheticTests
     {
         var d = Synthetic.TwoBlobs(400, new Rng(1), distance: 20f, std: 1f);
         for (int i = 0; i < d.Count; i++)
-            Assert.Equal(d.Y[i] == 1, d.X[i, 0] + d.X[i, 1] > 0);
+            Assert.Equal(d.Y.LongAt(i) == 1, d.X[i, 0] + d.X[i, 1] > 0);
     }
 
     [Fact]
     public void XorBlobsLabelIsTheSignDisagreement()
     {
         var d = Synthetic.XorBlobs(400, new Rng(2), std: 0.1f);
-        for (int i = 0; i < d.Count; i++) Assert.Equal(d.Y[i] == 1, d.X[i, 0] * d.X[i, 1] < 0);
+        for (int i = 0; i < d.Count; i++) Assert.Equal(d.Y.LongAt(i) == 1, d.X[i, 0] * d.X[i, 1] < 0);
         Assert.Equal([200, 200], Counts(d, 2));
     }
 
@@ -68,8 +68,8 @@ public class SyntheticTests
             float x = d.X[i, 0], y = d.X[i, 1];
             Assert.InRange(x, -1f, 1f);
             int expected = ((int)MathF.Floor((x + 1) * 2) + (int)MathF.Floor((y + 1) * 2)) % 2;
-            Assert.Equal(expected, (int)d.Y[i]);
-            ones += (int)d.Y[i];
+            Assert.Equal(expected, (int)d.Y.LongAt(i));
+            ones += (int)d.Y.LongAt(i);
         }
         Assert.InRange(ones, 400, 600);
     }
@@ -79,7 +79,7 @@ public class SyntheticTests
     {
         var d = Synthetic.Circles(200, new Rng(4), noise: 0f, factor: 0.3f);
         for (int i = 0; i < d.Count; i++)
-            Assert.Equal(d.Y[i] == 0 ? 1f : 0.3f, MathF.Sqrt(d.X[i, 0] * d.X[i, 0] + d.X[i, 1] * d.X[i, 1]), 1e-5f);
+            Assert.Equal(d.Y.LongAt(i) == 0 ? 1f : 0.3f, MathF.Sqrt(d.X[i, 0] * d.X[i, 0] + d.X[i, 1] * d.X[i, 1]), 1e-5f);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class SyntheticTests
         for (int i = 0; i < d.Count; i++)
         {
             float x = d.X[i, 0], y = d.X[i, 1];
-            if (d.Y[i] == 0) { Assert.Equal(1f, MathF.Sqrt(x * x + y * y), 1e-5f); Assert.True(y >= -1e-6f); }
+            if (d.Y.LongAt(i) == 0) { Assert.Equal(1f, MathF.Sqrt(x * x + y * y), 1e-5f); Assert.True(y >= -1e-6f); }
             else { Assert.Equal(1f, MathF.Sqrt((x - 1) * (x - 1) + (y - 0.5f) * (y - 0.5f)), 1e-5f); Assert.True(y <= 0.5f + 1e-6f); }
         }
     }
@@ -147,6 +147,6 @@ public class SyntheticTests
     {
         var d = Synthetic.Xor();
         Assert.Equal([0f, 0f, 0f, 1f, 1f, 0f, 1f, 1f], d.X.ToArray());
-        Assert.Equal([0f, 1f, 1f, 0f], d.Y.ToArray());
+        Assert.Equal([0L, 1L, 1L, 0L], d.Y.ToLongArray());
     }
 }

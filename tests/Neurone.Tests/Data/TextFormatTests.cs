@@ -18,9 +18,9 @@ public class TextFormatTests
         var (train, test) = Usps.Load(dir.Path);
         Assert.Equal(2, train.Count);
         Assert.Equal([1, 16, 16], train.SampleShape.ToArray());
-        Assert.Equal([6f, 0f], train.Targets().ToArray());
+        Assert.Equal([6L, 0L], train.Targets().ToLongArray());
         Assert.Equal(0.5f, train.X[1, 0, 15, 15]);
-        Assert.Equal(9f, test.Targets().Item());
+        Assert.Equal(9L, test.Targets().LongItem());
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class TextFormatTests
         var line2 = "1 1:0.5 256:1\n";
         File.WriteAllBytes(dir["usps.t.bz2"], DataFixtures.Bzip2(Encoding.ASCII.GetBytes(line1 + line2)));
         var ds = Usps.ReadLibSvm(dir["usps.t.bz2"]);
-        Assert.Equal([9f, 0f], ds.Targets().ToArray());
+        Assert.Equal([9L, 0L], ds.Targets().ToLongArray());
         Assert.Equal([1, 16, 16], ds.SampleShape.ToArray());
         Assert.Equal(1f, ds.X[1, 0, 15, 15]);
         Assert.Equal(-1f, ds.X[0, 0, 3, 4]);
@@ -101,7 +101,7 @@ public class TextFormatTests
         var ds = Csv.Load(dir["t.csv"], labelColumn: 1, classes: 3);
         Assert.Equal([2, 2], ds.X.ShapeArray());
         Assert.Equal([1.5f, 3f, 4f, -0.6f], ds.X.ToArray());
-        Assert.Equal([2f, 0f], ds.Y.ToArray());
+        Assert.Equal([2L, 0L], ds.Y.ToLongArray());
         Assert.Equal(3, ds.Classes);
     }
 

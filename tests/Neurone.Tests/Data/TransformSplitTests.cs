@@ -89,11 +89,11 @@ public class TransformSplitTests
     [Fact]
     public void OneHotEncodesAndRejectsBadLabels()
     {
-        var t = OneHot.Encode(Tensor.FromArray([2f, 0f]), 3);
+        var t = OneHot.Encode(Tensor.FromLongs([2, 0]), 3);
         Assert.Equal([0f, 0f, 1f, 1f, 0f, 0f], t.ToArray());
-        Assert.Equal([2f, 0f], OneHot.Decode(t).ToArray());
-        Assert.Throws<ArgumentException>(() => OneHot.Encode(Tensor.FromArray([3f]), 3));
-        Assert.Throws<ArgumentException>(() => OneHot.Encode(Tensor.FromArray([0.5f]), 3));
+        Assert.Equal([2L, 0L], OneHot.Decode(t).ToLongArray());
+        Assert.Throws<ArgumentException>(() => OneHot.Encode(Tensor.FromLongs([3]), 3));
+        Assert.Contains("Float32", Assert.Throws<ArgumentException>(() => OneHot.Encode(Tensor.FromArray([0.5f]), 3)).Message);
         var ds = Images(3, classes: 3).OneHot();
         var (_, y) = ds.GetBatch([2, 1]);
         Assert.Equal([2, 3], y.ShapeArray());
@@ -129,13 +129,13 @@ public class TransformSplitTests
     public void StratifiedSplitKeepsClassSharesInEveryPart()
     {
         // 3 classes with shares 60/30/10 and a class-sorted order, the worst case for a plain split.
-        var labels = Enumerable.Repeat(0f, 60).Concat(Enumerable.Repeat(1f, 30)).Concat(Enumerable.Repeat(2f, 10)).ToArray();
-        var ds = new TensorDataset(Tensor.FromArray(labels.Select(l => l * 10).ToArray(), 100, 1), Tensor.FromArray(labels), classes: 3);
+        var labels = Enumerable.Repeat(0L, 60).Concat(Enumerable.Repeat(1L, 30)).Concat(Enumerable.Repeat(2L, 10)).ToArray();
+        var ds = new TensorDataset(Tensor.FromArray(labels.Select(l => l * 10f).ToArray(), 100, 1), Tensor.FromLongs(labels), classes: 3);
         var parts = Splits.ByFraction(ds, [0.7, 0.2, 0.1], new Rng(4), stratify: true);
         Assert.Equal([70, 20, 10], parts.Select(p => p.Count).ToArray());
         foreach (var p in parts)
         {
-            var y = p.Targets().ToArray();
+            var y = p.Targets().ToLongArray();
             Assert.InRange(y.Count(v => v == 0), 0.6 * p.Count - 1, 0.6 * p.Count + 1);
             Assert.InRange(y.Count(v => v == 1), 0.3 * p.Count - 1, 0.3 * p.Count + 1);
             Assert.InRange(y.Count(v => v == 2), 0.1 * p.Count - 1, 0.1 * p.Count + 1);

@@ -48,7 +48,7 @@ public class LayerGradientTests
     public void ClassificationLosses(int batch)
     {
         var logits = Leaf([batch, 5], 7, -2f, 2f);
-        var labels = Tensor.FromArray(Enumerable.Range(0, batch).Select(i => (float)(i * 3 % 5)).ToArray());
+        var labels = Tensor.FromLongs(Enumerable.Range(0, batch).Select(i => (long)(i * 3 % 5)).ToArray());
         foreach (var reduction in new[] { Reduction.Mean, Reduction.Sum, Reduction.None })
         {
             Check(() => new CrossEntropyLoss(reduction).Forward(logits, labels), logits);

@@ -62,7 +62,7 @@ public class ModuleTests
     public void ZeroGradClearsEveryParameterGradient()
     {
         var m = Mlp(1);
-        new CrossEntropyLoss().Forward(m.Forward(Tensor.Rand([3, 4], new Rng(4))), Tensor.FromArray([0f, 1f, 1f])).Backward();
+        new CrossEntropyLoss().Forward(m.Forward(Tensor.Rand([3, 4], new Rng(4))), Tensor.FromLongs([0, 1, 1])).Backward();
         Assert.All(m.Parameters(), p => Assert.NotNull(p.Grad));
         m.ZeroGrad();
         Assert.All(m.Parameters(), p => Assert.All(p.Grad!.ToArray(), v => Assert.Equal(0f, v)));
@@ -88,9 +88,10 @@ public class ModuleTests
         Assert.Contains("[2,100]", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new Linear(0, 3));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Dropout(1.5f));
-        var ce = Assert.Throws<ArgumentException>(() => new CrossEntropyLoss().Forward(Tensor.Zeros(2, 3), Tensor.FromArray([0f, 3f])));
-        Assert.Contains("label 3", ce.Message);
-        Assert.Throws<ArgumentException>(() => new CrossEntropyLoss().Forward(Tensor.Zeros(2, 3), Tensor.FromArray([0.5f, 1f])));
+        var ce = Assert.Throws<ArgumentException>(() => new CrossEntropyLoss().Forward(Tensor.Zeros(2, 3), Tensor.FromLongs([0, 3])));
+        Assert.Contains("target 3", ce.Message);
+        var floats = Assert.Throws<ArgumentException>(() => new CrossEntropyLoss().Forward(Tensor.Zeros(2, 3), Tensor.FromArray([0.5f, 1f])));
+        Assert.Contains("Float32", floats.Message);
         Assert.Throws<ArgumentException>(() => new MSELoss().Forward(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2)));
         Assert.Throws<ArgumentException>(() => new BCELoss().Forward(Tensor.Full([2], 1.5f), Tensor.Zeros(2)));
     }

@@ -24,7 +24,7 @@ public class TorchReferenceTests
 
     static Tensor Target(JsonElement c, int[] xShape)
     {
-        if (c.TryGetProperty("labels", out var l)) return Tensor.FromArray(Ints(l).Select(v => (float)v).ToArray());
+        if (c.TryGetProperty("labels", out var l)) return Tensor.FromInts(Ints(l));
         if (c.TryGetProperty("soft_target", out var s)) return Tensor.FromArray(Floats(s), xShape);
         return Tensor.FromArray(Floats(c.GetProperty("target")), xShape);
     }

@@ -110,7 +110,7 @@ public class LearningTests
             Parallelism.Threads = threads;
             var rng = new Rng(6);
             var x = Tensor.Randn([256, 64], rng);
-            var y = Tensor.FromArray(Enumerable.Range(0, 256).Select(i => (float)(i % 10)).ToArray());
+            var y = Tensor.FromLongs(Enumerable.Range(0, 256).Select(i => (long)(i % 10)).ToArray());
             var model = new Sequential(new Linear(64, 96, rng: rng), new ReLU(), new Dropout(0.2f, rng), new Linear(96, 10, rng: rng));
             var optimizer = new Adam(model.Parameters(), lr: 1e-3);
             for (int epoch = 0; epoch < 3; epoch++)

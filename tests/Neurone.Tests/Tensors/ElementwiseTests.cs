@@ -66,8 +66,8 @@ public class ElementwiseTests
         Check(a, b, Tensor.Pow, MathF.Pow);
         Check(a, b, Tensor.Maximum, MathF.Max);
         Check(a, b, Tensor.Minimum, MathF.Min);
-        Check(a, b, Tensor.Gt, (x, y) => x > y ? 1 : 0);
-        Check(a, b, Tensor.Le, (x, y) => x <= y ? 1 : 0);
+        Check(a, b, (p, q) => Tensor.Gt(p, q).Float(), (x, y) => x > y ? 1 : 0);
+        Check(a, b, (p, q) => Tensor.Le(p, q).Float(), (x, y) => x <= y ? 1 : 0);
     }
 
     static void Check(Tensor a, Tensor b, Func<Tensor, Tensor, Tensor> op, Func<float, float, float> f)
@@ -103,7 +103,7 @@ public class ElementwiseTests
         Assert.Equal(new float[] { 0, 0, 0, 1, 4 }, x.Relu().ToArray());
         Assert.Equal(new float[] { -1, -0.5f, 0, 1, 1 }, x.Clamp(-1, 1).ToArray());
         Assert.Equal(new float[] { 4, 0.25f, 0, 1, 16 }, x.Square().ToArray());
-        Assert.Equal(new float[] { 0, 0, 0, 1, 1 }, x.Gt(0).ToArray());
+        Assert.Equal(new[] { false, false, false, true, true }, x.Gt(0).ToBoolArray());
         Assert.Equal(new float[] { -2, -0.5f, 0, 0, 0 }, x.Minimum(0).ToArray());
         Assert.Equal(2f, x.Sqrt()[4]);
         Assert.True(float.IsNaN(x.Sqrt()[0]));

@@ -42,7 +42,7 @@ public class ReductionTests
         Compare(Reference(t, ax, x => x.Average(), out s), s, t.Mean(axis));
         Compare(Reference(t, ax, x => x.Max(), out s), s, t.Max(axis));
         Compare(Reference(t, ax, x => x.Min(), out s), s, t.Min(axis));
-        Compare(Reference(t, ax, x => { var l = x.ToList(); return l.IndexOf(l.Max()); }, out s), s, t.ArgMax(axis));
+        Compare(Reference(t, ax, x => { var l = x.ToList(); return l.IndexOf(l.Max()); }, out s), s, t.ArgMax(axis).Float());
         Compare(Reference(t, ax, x => { var l = x.ToList(); double m = l.Average(); return l.Count < 2 ? double.NaN : l.Sum(v => (v - m) * (v - m)) / (l.Count - 1); }, out s), s, t.Var(axis));
         Compare(Reference(t, ax, x => { var l = x.ToList(); double m = l.Average(); return l.Sum(v => (v - m) * (v - m)) / l.Count; }, out s), s, t.Var(axis, correction: 0));
 

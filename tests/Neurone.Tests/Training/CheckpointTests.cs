@@ -20,14 +20,14 @@ public sealed class CheckpointTests : IDisposable
     {
         var rng = new Rng(77);
         var x = Tensor.Randn([Samples, Features], rng);
-        var y = new float[Samples];
+        var y = new long[Samples];
         var xs = x.AsSpan();
         for (int i = 0; i < Samples; i++)
         {
             y[i] = i % Classes;
             xs[i * Features + i % Classes] += 2f;
         }
-        return (x, Tensor.FromArray(y));
+        return (x, Tensor.FromLongs(y));
     }
 
     /// <summary>

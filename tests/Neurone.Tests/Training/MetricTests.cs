@@ -9,8 +9,8 @@ public class MetricTests
     public void AccuracyOverBatchesWeightsBySampleCount()
     {
         var m = new Accuracy();
-        m.Update(Tensor.FromArray([2f, 1f, 0f, 3f], 2, 2), Tensor.FromArray([0f, 0f]));      // 1 of 2
-        m.Update(Tensor.FromArray([0f, 1f], 1, 2), Tensor.FromArray([1f]));                  // 1 of 1
+        m.Update(Tensor.FromArray([2f, 1f, 0f, 3f], 2, 2), Tensor.FromLongs([0, 0]));      // 1 of 2
+        m.Update(Tensor.FromArray([0f, 1f], 1, 2), Tensor.FromLongs([1]));                  // 1 of 1
         Assert.Equal(2.0 / 3, m.Result(), 12);
         m.Update(Tensor.FromArray([0f, 1f], 1, 2), Tensor.FromArray([1f, 0f], 1, 2));        // one-hot target, wrong
         Assert.Equal(0.5, m.Result(), 12);
@@ -25,7 +25,7 @@ public class MetricTests
     public void TopKCountsTheTargetAmongTheKLargest()
     {
         var m = new TopKAccuracy(2);
-        m.Update(Tensor.FromArray([0.1f, 0.5f, 0.4f, 0.9f, 0.05f, 0.05f], 2, 3), Tensor.FromArray([2f, 2f]));
+        m.Update(Tensor.FromArray([0.1f, 0.5f, 0.4f, 0.9f, 0.05f, 0.05f], 2, 3), Tensor.FromLongs([2, 2]));
         Assert.Equal(0.5, m.Result(), 12);
         Assert.Equal("top_2_accuracy", m.Name);
     }
