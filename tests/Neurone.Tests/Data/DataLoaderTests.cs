@@ -23,7 +23,8 @@ public class DataLoaderTests
             sizes.Add(x.Size(0));
             Assert.Equal([x.Size(0), 1], x.ShapeArray());
             Assert.Equal([x.Size(0)], y.ShapeArray());
-            for (int i = 0; i < x.Size(0); i++) Assert.Equal(x[i, 0] % 3, y[i]);
+            Assert.Equal(DType.Int64, y.DType);
+            for (int i = 0; i < x.Size(0); i++) Assert.Equal((long)x[i, 0] % 3, y.LongAt(i));
             seen.AddRange(x.ToArray());
         }
         Assert.Equal([4, 4, 2], sizes);
