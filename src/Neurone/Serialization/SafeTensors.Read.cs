@@ -9,7 +9,7 @@ public static partial class SafeTensors
 {
     /// <summary>
     /// Reads every tensor and the metadata of the file at <paramref name="path"/>. A file that breaks
-    /// the format in any way (truncated, oversized header, bad JSON, a dtype other than F32, offsets
+    /// the format in any way (truncated, oversized header, bad JSON, a dtype other than F32, I64 and BOOL, offsets
     /// that overlap, leave gaps or disagree with the shape, duplicate names) throws
     /// <see cref="InvalidDataException"/> naming the file and the fault; a missing file throws
     /// <see cref="FileNotFoundException"/> as usual.
@@ -42,7 +42,7 @@ public static partial class SafeTensors
     }
 
     // One tensor's header entry, before its data is read.
-    readonly record struct Entry(string Name, int[] Shape, int Count, long Begin, long End);
+    readonly record struct Entry(string Name, Tensors.DType DType, int[] Shape, int Count, long Begin, long End);
 
     static SafeTensorsFile ReadChecked(Stream stream, string source)
     {
@@ -68,22 +68,50 @@ public static partial class SafeTensors
 
         // Reading in offset order walks the buffer once, front to back; the checks above guarantee the
         // entries tile it exactly, so the total allocated equals the buffer's size.
-        var data = new float[entries.Count][];
+        var data = new Tensor[entries.Count];
         var order = Enumerable.Range(0, entries.Count).OrderBy(i => entries[i].Begin).ThenBy(i => entries[i].End).ToArray();
-        foreach (int i in order)
-        {
-            var values = entries[i].Count == 0 ? [] : GC.AllocateUninitializedArray<float>(entries[i].Count);
-            stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
-            if (!BitConverter.IsLittleEndian)
-            {
-                var bits = MemoryMarshal.Cast<float, int>(values.AsSpan());
-                BinaryPrimitives.ReverseEndianness(bits, bits);
-            }
-            data[i] = values;
-        }
+        foreach (int i in order) data[i] = ReadData(stream, entries[i], source);
         var tensors = new List<KeyValuePair<string, Tensor>>(entries.Count);
-        for (int i = 0; i < entries.Count; i++) tensors.Add(new(entries[i].Name, new Tensor(data[i], 0, entries[i].Shape)));
+        for (int i = 0; i < entries.Count; i++) tensors.Add(new(entries[i].Name, data[i]));
         return new SafeTensorsFile(tensors, metadata);
+    }
+
+    static Tensor ReadData(Stream stream, Entry entry, string source)
+    {
+        switch (entry.DType)
+        {
+            case Tensors.DType.Int64:
+            {
+                var values = entry.Count == 0 ? [] : GC.AllocateUninitializedArray<long>(entry.Count);
+                stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+                if (!BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(values, values);
+                return new Tensor(values, 0, entry.Shape);
+            }
+            case Tensors.DType.Bool:
+            {
+                var bytes = entry.Count == 0 ? [] : GC.AllocateUninitializedArray<byte>(entry.Count);
+                stream.ReadExactly(bytes);
+                var values = new bool[bytes.Length];
+                for (int k = 0; k < bytes.Length; k++)
+                {
+                    // A bool byte other than 0 or 1 is no bool .NET (or PyTorch) would write.
+                    if (bytes[k] > 1) throw Bad(source, $"tensor '{entry.Name}' is BOOL but element {k} is the byte {bytes[k]}; expected 0 or 1");
+                    values[k] = bytes[k] == 1;
+                }
+                return new Tensor(values, 0, entry.Shape);
+            }
+            default:
+            {
+                var values = entry.Count == 0 ? [] : GC.AllocateUninitializedArray<float>(entry.Count);
+                stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+                if (!BitConverter.IsLittleEndian)
+                {
+                    var bits = MemoryMarshal.Cast<float, int>(values.AsSpan());
+                    BinaryPrimitives.ReverseEndianness(bits, bits);
+                }
+                return new Tensor(values, 0, entry.Shape);
+            }
+        }
     }
 
     static (List<Entry>, Dictionary<string, string>) ParseHeader(byte[] header, long bufferLength, string source)
@@ -142,10 +170,16 @@ public static partial class SafeTensors
         if (!value.TryGetProperty("dtype", out var dtype) || dtype.ValueKind != JsonValueKind.String)
             throw Bad(source, $"tensor '{name}' has no dtype string");
         string type = dtype.GetString()!;
-        if (type != F32)
-            throw Bad(source, KnownDtypes.Contains(type)
-                ? $"tensor '{name}' has dtype {type}; Neurone reads only F32 (convert it to float32 before saving)"
-                : $"tensor '{name}' has the unknown dtype '{type}'");
+        Tensors.DType elementType = type switch
+        {
+            F32 => Tensors.DType.Float32,
+            I64 => Tensors.DType.Int64,
+            BOOL => Tensors.DType.Bool,
+            _ => throw Bad(source, KnownDtypes.Contains(type)
+                ? $"tensor '{name}' has dtype {type}; Neurone reads F32, I64 and BOOL only (convert it before saving)"
+                : $"tensor '{name}' has the unknown dtype '{type}'"),
+        };
+        int elementSize = Format(elementType).Size;
 
         if (!value.TryGetProperty("shape", out var shapeJson) || shapeJson.ValueKind != JsonValueKind.Array)
             throw Bad(source, $"tensor '{name}' has no shape array");
@@ -170,9 +204,9 @@ public static partial class SafeTensors
             throw Bad(source, $"tensor '{name}' has data_offsets {offsets.GetRawText()}; expected non-negative integers");
         if (begin > end || end > bufferLength)
             throw Bad(source, $"tensor '{name}' has data_offsets [{begin}, {end}], outside the {bufferLength}-byte data buffer");
-        if (end - begin != 4 * count)
-            throw Bad(source, $"tensor '{name}' has shape {shapeJson.GetRawText()} ({count} F32 values, {4 * count} bytes) but data_offsets [{begin}, {end}] span {end - begin} bytes");
-        return new Entry(name, shape, (int)count, begin, end);
+        if (end - begin != elementSize * count)
+            throw Bad(source, $"tensor '{name}' has shape {shapeJson.GetRawText()} ({count} {type} values, {elementSize * count} bytes) but data_offsets [{begin}, {end}] span {end - begin} bytes");
+        return new Entry(name, elementType, shape, (int)count, begin, end);
 
         static long Offset(JsonElement e) => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long v) ? v : -1;
     }

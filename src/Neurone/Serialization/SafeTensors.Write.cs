@@ -49,7 +49,15 @@ public static partial class SafeTensors
         BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
         stream.Write(length);
         stream.Write(header);
-        foreach (var (_, tensor) in list) WriteData(stream, tensor.AsReadOnlySpan());
+        foreach (var (_, tensor) in list)
+        {
+            switch (tensor.DType)
+            {
+                case Tensors.DType.Int64: WriteData(stream, tensor.AsLongSpan()); break;
+                case Tensors.DType.Bool: stream.Write(MemoryMarshal.AsBytes(tensor.AsBoolSpan())); break; // bool is one byte, 0 or 1
+                default: WriteData(stream, tensor.AsReadOnlySpan()); break;
+            }
+        }
     }
 
     static byte[] BuildHeader(List<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata)
@@ -68,9 +76,10 @@ public static partial class SafeTensors
             long offset = 0;
             foreach (var (name, tensor) in tensors)
             {
-                long end = offset + 4L * tensor.Count;
+                var (dtypeName, size) = Format(tensor.DType);
+                long end = offset + (long)size * tensor.Count;
                 json.WriteStartObject(name);
-                json.WriteString("dtype", F32);
+                json.WriteString("dtype", dtypeName);
                 json.WriteStartArray("shape");
                 foreach (int d in tensor.Shape) json.WriteNumberValue(d);
                 json.WriteEndArray();
@@ -88,6 +97,22 @@ public static partial class SafeTensors
         int padding = (int)((8 - buffer.Length % 8) % 8);
         for (int i = 0; i < padding; i++) buffer.WriteByte((byte)' ');
         return buffer.ToArray();
+    }
+
+    static void WriteData(Stream stream, ReadOnlySpan<long> values)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            stream.Write(MemoryMarshal.AsBytes(values));
+            return;
+        }
+        Span<long> chunk = stackalloc long[512];
+        for (int i = 0; i < values.Length; i += chunk.Length)
+        {
+            var part = values.Slice(i, Math.Min(chunk.Length, values.Length - i));
+            BinaryPrimitives.ReverseEndianness(part, chunk);
+            stream.Write(MemoryMarshal.AsBytes(chunk[..part.Length]));
+        }
     }
 
     static void WriteData(Stream stream, ReadOnlySpan<float> values)

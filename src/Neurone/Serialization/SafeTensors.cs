@@ -6,7 +6,7 @@ namespace Neurone.Serialization;
 /// little-endian header length N, then N bytes of UTF-8 JSON mapping each tensor name to its dtype,
 /// shape and [begin, end) byte range in the data buffer that follows, plus an optional
 /// <c>__metadata__</c> map of strings; the JSON is padded with spaces so the buffer starts at a
-/// multiple of 8. Neurone writes F32 only and reads F32 only (other dtypes are refused by name). Files
+/// multiple of 8. Neurone writes and reads F32, I64 and BOOL (its three dtypes; others are refused by name). Files
 /// are written atomically (<see cref="AtomicFile"/>); reading trusts nothing in the file, so every
 /// malformed input ends in an <see cref="InvalidDataException"/> naming the file and the fault, after
 /// allocating no more than the file's own size.
@@ -22,7 +22,15 @@ public static partial class SafeTensors
     /// </summary>
     public const int MaxHeaderBytes = 100 * 1024 * 1024;
 
-    const string F32 = "F32";
+    const string F32 = "F32", I64 = "I64", BOOL = "BOOL";
+
+    /// <summary>The format's name and the bytes per element of a Neurone dtype.</summary>
+    static (string Name, int Size) Format(Tensors.DType dtype) => dtype switch
+    {
+        Tensors.DType.Int64 => (I64, 8),
+        Tensors.DType.Bool => (BOOL, 1),
+        _ => (F32, 4),
+    };
 
     // The dtype names of the published format; any of these is a valid file Neurone cannot hold.
     static readonly HashSet<string> KnownDtypes = new(StringComparer.Ordinal)

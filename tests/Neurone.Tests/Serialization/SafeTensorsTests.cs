@@ -111,7 +111,7 @@ public sealed class SafeTensorsTests : IDisposable
     [Theory]
     [InlineData("F16", "dtype F16")]
     [InlineData("BF16", "dtype BF16")]
-    [InlineData("I64", "dtype I64")]
+    [InlineData("I32", "dtype I32")]
     [InlineData("Q4", "unknown dtype 'Q4'")]
     public void RefusesOtherDtypesByName(string dtype, string expected)
     {
