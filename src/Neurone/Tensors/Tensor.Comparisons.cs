@@ -22,6 +22,19 @@ public partial class Tensor
     /// <summary>True where a ≤ b.</summary>
     public static Tensor Le(Tensor a, Tensor b) => Compare<LeTest>("le", a, b);
 
+    /// <summary>True where this == other (PyTorch's <c>x.eq(other)</c>).</summary>
+    public Tensor Eq(Tensor other) => Eq(this, other);
+    /// <summary>True where this != other.</summary>
+    public Tensor Ne(Tensor other) => Ne(this, other);
+    /// <summary>True where this &gt; other.</summary>
+    public Tensor Gt(Tensor other) => Gt(this, other);
+    /// <summary>True where this ≥ other.</summary>
+    public Tensor Ge(Tensor other) => Ge(this, other);
+    /// <summary>True where this &lt; other.</summary>
+    public Tensor Lt(Tensor other) => Lt(this, other);
+    /// <summary>True where this ≤ other.</summary>
+    public Tensor Le(Tensor other) => Le(this, other);
+
     /// <summary>True where x == value. A float32 tensor compares with value rounded to float32, as PyTorch.</summary>
     public Tensor Eq(double value) => Eq(this, ScalarLike(value));
     /// <summary>True where x != value.</summary>

@@ -256,6 +256,15 @@ public partial class Tensor
         return true;
     }
 
+    /// <summary>The sum of an int64 or bool tensor as an Int64 scalar (PyTorch sums both to int64).</summary>
+    Tensor IntegerSum()
+    {
+        long sum = 0;
+        if (DType == DType.Int64) foreach (long v in AsLongSpan()) sum += v;
+        else foreach (bool v in AsBoolSpan()) if (v) sum++;
+        return new Tensor(new[] { sum }, 0, []);
+    }
+
     /// <summary>Element i (row-major) as a double, for any dtype: the common form of mixed-dtype comparisons.</summary>
     internal double ElementAsDouble(int i) => DType switch
     {

@@ -9,9 +9,10 @@ public partial class Tensor
     // of the outer·inner positions. With inner == 1 each group is one contiguous run (one SIMD call);
     // otherwise whole inner-length rows are combined at once, which is just as vectorised.
 
-    /// <summary>Sum of all elements, as a scalar tensor.</summary>
+    /// <summary>Sum of all elements, as a scalar tensor (Int64 for int64 and bool tensors: a mask's sum counts it).</summary>
     public Tensor Sum()
     {
+        if (DType != DType.Float32) return IntegerSum();
         var y = Scalar(TensorPrimitives.Sum(AsReadOnlySpan()));
         if (SquaredInput() is { } x)
             // Σx² (an L2 penalty, reg·W.Square().Sum()): its gradient 2x·g straight from x, skipping the
