@@ -37,9 +37,14 @@ public abstract class Loss(Reduction reduction)
         _ => losses,
     };
 
-    /// <summary>Throws unless input and target have the same shape.</summary>
+    /// <summary>
+    /// Throws unless input and target have the same shape and are Float32 (regression and binary losses take
+    /// float targets, as in PyTorch: Int64 class labels need <c>Float()</c> first).
+    /// </summary>
     protected void RequireSameShape(Tensor input, Tensor target)
     {
+        if (input.DType != DType.Float32 || target.DType != DType.Float32)
+            throw new ArgumentException($"{GetType().Name}: expected Float32 input and target, got input {Shapes.Format(input.Shape)} ({input.DType}) and target {Shapes.Format(target.Shape)} ({target.DType}); convert labels with Float().");
         if (!Shapes.Equal(input.Shape, target.Shape))
             throw new ArgumentException($"{GetType().Name}: input shape {Shapes.Format(input.Shape)} and target shape {Shapes.Format(target.Shape)} differ.");
     }
@@ -52,7 +57,10 @@ public abstract class Loss(Reduction reduction)
         string name = GetType().Name;
         if (input.Rank != 2)
             throw new ArgumentException($"{name}: expected input of shape [batch, classes], got {Shapes.Format(input.Shape)}.");
+        // No ignore index here: long.MinValue is refused below like any label out of range.
         var classes = Functional.ClassTargets.Read(name, input, target, ignoreIndex: long.MinValue);
+        if (classes.Counted != classes.Labels.Length)
+            throw new ArgumentException($"{name}: label {long.MinValue} is not a class in [0, {input.Size(1)}).");
         return classes.Labels;
     }
 }

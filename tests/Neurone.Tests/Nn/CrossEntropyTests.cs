@@ -88,5 +88,12 @@ public class CrossEntropyTests
         Assert.Contains("MultiMarginLoss", e.Message);
         Assert.Contains("Float32", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => F.CrossEntropy(logits, Tensor.FromLongs([0, 1]), labelSmoothing: 1.5f));
+        e = Assert.Throws<ArgumentException>(() => new MultiMarginLoss().Forward(logits, Tensor.FromLongs([0, long.MinValue])));
+        Assert.Contains("MultiMarginLoss", e.Message);
+        // Binary and regression losses take float targets, as PyTorch: labels are named, not misread.
+        e = Assert.Throws<ArgumentException>(() => new BCEWithLogitsLoss().Forward(Tensor.Zeros(2), Tensor.FromLongs([0, 1])));
+        Assert.Contains("BCEWithLogitsLoss", e.Message);
+        Assert.Contains("Int64", e.Message);
+        Assert.Contains("Float()", e.Message);
     }
 }
