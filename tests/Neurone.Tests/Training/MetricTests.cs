@@ -66,4 +66,27 @@ public class MetricTests
         var empty = new ConfusionMatrix(2);
         Assert.Equal(0, empty.Precision(0));
     }
+
+    [Fact]
+    public void ClassMetricsTakeInt64LabelsAndNameFloatOnes()
+    {
+        var output = Tensor.FromArray([0.1f, 0.9f, 0.8f, 0.2f], 2, 2);
+        var e = Assert.Throws<ArgumentException>(() => new Accuracy().Update(output, Tensor.FromArray([1f, 0f])));
+        Assert.Contains("accuracy", e.Message);
+        Assert.Contains("Int64", e.Message);
+        Assert.Contains("Float32", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new TopKAccuracy(1).Update(output, Tensor.FromLongs([1, 2])));
+        Assert.Contains("label 2", e.Message);
+        var cm = new ConfusionMatrix(2);
+        cm.Update(output, Tensor.FromLongs([1, 1]));
+        Assert.Equal(1, cm[1, 1]);
+        Assert.Equal(1, cm[1, 0]);
+        cm.Add(Tensor.FromLongs([0]), output.ArgMax(1).Slice(1, 1));
+        Assert.Equal(1, cm[0, 0]);
+        Assert.Contains("Float32", Assert.Throws<ArgumentException>(() => cm.Add(Tensor.FromArray([0f]), Tensor.FromLongs([0]))).Message);
+        // A single output column with 0/1 Int64 labels.
+        var binary = new Accuracy(threshold: 0.5f);
+        binary.Update(Tensor.FromArray([0.9f, 0.2f, 0.6f], 3, 1), Tensor.FromLongs([1, 0, 0]));
+        Assert.Equal(2 / 3.0, binary.Result(), 6);
+    }
 }
