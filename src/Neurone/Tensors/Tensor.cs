@@ -86,7 +86,15 @@ public partial class Tensor
     public int[] ShapeArray() => (int[])shape.Clone();
 
     internal int[] ShapeRef => shape;
-    internal float[] Storage => storage;
+    /// <summary>The float32 storage array (a Parameter wraps it); other dtypes have none to share.</summary>
+    internal float[] Storage
+    {
+        get
+        {
+            if (DType != DType.Float32) ThrowNotFloat("storage (parameters and float views)");
+            return storage;
+        }
+    }
     internal int Offset => offset;
 
     /// <summary>

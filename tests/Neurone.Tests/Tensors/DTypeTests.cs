@@ -58,6 +58,7 @@ public class DTypeTests
         var e = Assert.Throws<InvalidOperationException>(() => Tensor.FromLongs([1]).RequiresGrad = true);
         Assert.Contains("Int64", e.Message);
         Assert.Throws<InvalidOperationException>(() => Tensor.FromBools([true]).RequiresGrad = true);
+        Assert.Contains("Int64", Assert.Throws<InvalidOperationException>(() => new Neurone.Nn.Parameter(Tensor.FromLongs([1, 2]))).Message);
         var x = Gradients.Leaf([3], 1);
         Assert.False(x.Long().RequiresGrad);
         Assert.False(x.Gt(0).RequiresGrad);
