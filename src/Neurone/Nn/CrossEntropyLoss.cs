@@ -54,7 +54,7 @@ public sealed class CrossEntropyLoss : Loss
                 if (eps > 0f) loss = (1f - eps) * loss - eps / c * TensorPrimitives.Sum(logp);
             }
             l[i] = loss;
-            TensorPrimitives.Exp(logp, logp);
+            Kernels.ElementwiseMath.Exp(logp, logp);
         }
 
         Tensor result = Reduction switch
