@@ -25,11 +25,23 @@ public static class Softmax
     public static float LogSoftmax(ReadOnlySpan<float> x, Span<float> dst, SimdLevel level)
     {
         if (x.Length == 0) return float.NegativeInfinity;
-        double sum = ShiftedExponentials(x, dst, level, out float max);
+        double logSum = LogSoftmax(x, dst, level, out float max);
+        return (float)(max + logSum);
+    }
+
+    /// <summary>
+    /// dst = (x − m) − ln Σ e^(x − m); returns ln Σ e^(x − m) in double and sets m, so that a caller (cross-entropy)
+    /// can form its sums of log-probabilities in double, each rounded once.
+    /// </summary>
+    public static double LogSoftmax(ReadOnlySpan<float> x, Span<float> dst, SimdLevel level, out float max)
+    {
+        max = float.NegativeInfinity;
+        if (x.Length == 0) return float.NegativeInfinity;
+        double sum = ShiftedExponentials(x, dst, level, out max);
         double logSum = Math.Log(sum);
         TensorPrimitives.Subtract(x, max, dst);
         TensorPrimitives.Subtract(dst, (float)logSum, dst);
-        return (float)(max + logSum);
+        return logSum;
     }
 
     /// <summary>Log-softmax on the best SIMD path; returns ln Σ eˣ.</summary>

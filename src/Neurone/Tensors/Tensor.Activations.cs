@@ -36,7 +36,8 @@ public partial class Tensor
     /// <summary>
     /// log Σ eˣ along dimension <paramref name="dim"/>, as max + log Σ e^(x − max) (PyTorch's <c>logsumexp</c>): −∞
     /// for an empty dimension, the max itself where it is ±∞. With <paramref name="keepDim"/> the dimension stays
-    /// with size 1. Backward: g ⊙ e^(x − result), the softmax.
+    /// with size 1. Backward: g ⊙ softmax(x), the softmax computed afresh from x rather than as e^(x − result): the
+    /// float result is rounded to its ulp (1 at 1e7), which e^(x − result) would turn into an error of that size.
     /// </summary>
     public Tensor LogSumExp(int dim, bool keepDim = false)
     {
@@ -58,9 +59,9 @@ public partial class Tensor
             }
         return Graph.Record(y, "logsumexp", [this], g =>
         {
-            var kept = keepDim ? y : y.Unsqueeze(ax);
-            var gk = keepDim ? g : g.Unsqueeze(ax);
-            return [(this - kept).Exp() * gk];
+            var p = new Tensor(shape);
+            ForEachLine(ax, AsReadOnlySpan(), p.AsSpan(), static (x, d) => Kernels.Softmax.Forward(x, d));
+            return [p * (keepDim ? g : g.Unsqueeze(ax))];
         });
     }
 
@@ -91,21 +92,30 @@ public partial class Tensor
         var y = new Tensor(shape);
         var x = AsReadOnlySpan();
         var d = y.AsSpan();
-        for (int i = 0; i < d.Length; i++) d[i] = x[i] * NormalCdf(x[i]);
+        // x·Φ(x) → 0 as x → −∞ (at −∞ itself too, where the product would be −∞·0).
+        for (int i = 0; i < d.Length; i++) d[i] = float.IsNegativeInfinity(x[i]) ? -0f : (float)(x[i] * NormalCdf(x[i]));
         return Graph.Record(y, "gelu", [this], g =>
         {
             var r = new Tensor(shape);
             var gs = g.AsReadOnlySpan();
             var xs = AsReadOnlySpan();
             var rs = r.AsSpan();
-            const float invSqrt2Pi = 0.3989422804014327f;
+            const double invSqrt2Pi = 0.3989422804014327;
             for (int i = 0; i < rs.Length; i++)
-                rs[i] = gs[i] * (NormalCdf(xs[i]) + xs[i] * invSqrt2Pi * MathF.Exp(-0.5f * xs[i] * xs[i]));
+            {
+                double v = xs[i];
+                // Φ(x) + x·φ(x), in double; x·φ(x) is −∞·0 at −∞, where the derivative tends to 0.
+                rs[i] = double.IsInfinity(v) ? (v > 0 ? gs[i] : 0f) : (float)(gs[i] * (NormalCdf(v) + v * invSqrt2Pi * Math.Exp(-0.5 * v * v)));
+            }
             return [r];
         });
     }
 
-    static float NormalCdf(float x) => 0.5f * (1f + (float)Kernels.SpecialFunctions.Erf(x / Math.Sqrt(2.0)));
+    /// <summary>
+    /// Φ(x) = erfc(−x/√2)/2, in double: 1 + erf(x/√2) would cancel to 0 below x ≈ −5.5 (PyTorch's float32 GELU is
+    /// 0 at −10 and 4% off at −5), where erfc keeps its relative accuracy.
+    /// </summary>
+    static double NormalCdf(double x) => 0.5 * Kernels.SpecialFunctions.Erfc(-x / Math.Sqrt(2.0));
 
     delegate void LineOp(ReadOnlySpan<float> x, Span<float> d);
 
