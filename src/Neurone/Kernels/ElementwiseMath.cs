@@ -25,7 +25,9 @@ public static class ElementwiseMath
     const float Ln2Lo = 1.42860677e-6f;
     const float Log2E = 1.44269504f;
     // Adding 1.5·2²³ rounds a float in ±2²² to a whole number (to even), in one fused multiply-add.
-    const float RoundingShift = 12582912f;
+    internal const float RoundingShift = 12582912f;
+    /// <summary>The bits of <see cref="RoundingShift"/> less the exponent bias 127: what turns n + RoundingShift into n's exponent field.</summary>
+    internal const int Pow2Bias = 0x4B40_0000 - 127;
     // Beyond these, eˣ is ∞ or 0 in float32 (ln(FLT_MAX) ≈ 88.72, ln(2⁻¹⁵⁰) ≈ −103.97); clamping keeps n in range
     // and the final scaling still rounds to exactly ∞ or 0.
     const float ExpHigh = 89f;

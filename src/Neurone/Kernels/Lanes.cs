@@ -36,7 +36,10 @@ internal interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     /// <summary>Where <paramref name="mask"/> is set, <paramref name="whenTrue"/>, else <paramref name="whenFalse"/>.</summary>
     static abstract TSelf Select(TSelf mask, TSelf whenTrue, TSelf whenFalse);
 
-    /// <summary>2ⁿ for lanes holding whole numbers n in [−126, 127].</summary>
+    /// <summary>
+    /// 2ⁿ for lanes holding whole numbers n in [−126, 127]: n + 1.5·2²³ holds n in its low bits, so the exponent
+    /// field comes from an integer subtraction and a shift, with no conversion.
+    /// </summary>
     static abstract TSelf Pow2(TSelf n);
 
     /// <summary>
@@ -66,7 +69,8 @@ internal readonly struct Lanes512(Vector512<float> v) : ILanes<Lanes512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Equals(Lanes512 a, Lanes512 b) => new(Vector512.Equals(a.v, b.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Select(Lanes512 mask, Lanes512 whenTrue, Lanes512 whenFalse) => new(Vector512.ConditionalSelect(mask.v, whenTrue.v, whenFalse.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes512 Pow2(Lanes512 n) => new(Vector512.ShiftLeft(Vector512.ConvertToInt32(n.v) + Vector512.Create(127), 23).AsSingle());
+    public static Lanes512 Pow2(Lanes512 n) =>
+        new(Vector512.ShiftLeft((n.v + Vector512.Create(ElementwiseMath.RoundingShift)).AsInt32() - Vector512.Create(ElementwiseMath.Pow2Bias), 23).AsSingle());
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 SplitExponent(Lanes512 x, out Lanes512 mantissa)
     {
@@ -98,7 +102,8 @@ internal readonly struct Lanes256(Vector256<float> v) : ILanes<Lanes256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Equals(Lanes256 a, Lanes256 b) => new(Vector256.Equals(a.v, b.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Select(Lanes256 mask, Lanes256 whenTrue, Lanes256 whenFalse) => new(Vector256.ConditionalSelect(mask.v, whenTrue.v, whenFalse.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes256 Pow2(Lanes256 n) => new(Vector256.ShiftLeft(Vector256.ConvertToInt32(n.v) + Vector256.Create(127), 23).AsSingle());
+    public static Lanes256 Pow2(Lanes256 n) =>
+        new(Vector256.ShiftLeft((n.v + Vector256.Create(ElementwiseMath.RoundingShift)).AsInt32() - Vector256.Create(ElementwiseMath.Pow2Bias), 23).AsSingle());
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 SplitExponent(Lanes256 x, out Lanes256 mantissa)
     {
@@ -132,7 +137,8 @@ internal readonly struct Lane1(float v) : ILanes<Lane1>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 Equals(Lane1 a, Lane1 b) => new(a.v == b.v ? AllBits : 0f);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 Select(Lane1 mask, Lane1 whenTrue, Lane1 whenFalse) => BitConverter.SingleToInt32Bits(mask.v) != 0 ? whenTrue : whenFalse;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 Pow2(Lane1 n) => new(BitConverter.Int32BitsToSingle(((int)n.v + 127) << 23));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 Pow2(Lane1 n) => new(BitConverter.Int32BitsToSingle((BitConverter.SingleToInt32Bits(n.v + ElementwiseMath.RoundingShift) - ElementwiseMath.Pow2Bias) << 23));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 SplitExponent(Lane1 x, out Lane1 mantissa)
     {
