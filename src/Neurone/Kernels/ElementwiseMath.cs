@@ -12,7 +12,7 @@ namespace Neurone.Kernels;
 /// function is written once over <see cref="ILanes{TSelf}"/> with exactly rounded operations only, so the AVX-512,
 /// AVX2 and scalar paths give the same bits and a model computes the same numbers on any CPU.
 /// The approximations are the textbook ones: exp by x = n·ln2 + r with |r| ≤ ln2/2 and the Taylor series of
-/// eʳ − 1 to degree 8; log by x = m·2ᵉ with m in [√½, √2) and the series of 2·atanh(f / (2 + f)); tanh from
+/// eʳ − 1 to degree 8; log by x = m·2ᵉ with m in [√½, √2) and a fitted polynomial for ln(1 + f); tanh from
 /// expm1(−2|x|), so small arguments keep their relative accuracy.
 /// </summary>
 public static class ElementwiseMath
@@ -164,18 +164,19 @@ public static class ElementwiseMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static TV Log1pReduced<TV>(TV f) where TV : struct, ILanes<TV>
     {
-        // ln(1 + f) = 2·atanh(s) = 2s + 2s³/3 + 2s⁵/5 + … with s = f/(2 + f), |s| ≤ 0.172; written as
-        // f − (f²/2 − s·(f²/2 + R)), where R = 2s²/3 + 2s⁴/5 + …, so the exact f carries the value and the rounded
-        // parts only its small correction.
-        var s = f / (TV.Create(2f) + f);
-        var z = s * s;
-        var r = TV.Create(2f / 9);
-        r = TV.Fma(r, z, TV.Create(2f / 7));
-        r = TV.Fma(r, z, TV.Create(2f / 5));
-        r = TV.Fma(r, z, TV.Create(2f / 3));
-        r *= z;
-        var halfSquare = TV.Create(0.5f) * f * f;
-        return f - (halfSquare - s * (halfSquare + r));
+        // ln(1 + f) = f − f²/2 + f³·g(f), with g a degree-8 Chebyshev fit (tests/reference/fit_log1p_polynomial.py,
+        // 6e-9 relative): no division, and the exact f carries the value while the rounded terms only correct it.
+        var g = TV.Create(0.0697161147f);
+        g = TV.Fma(g, f, TV.Create(-0.114797338f));
+        g = TV.Fma(g, f, TV.Create(0.116854199f));
+        g = TV.Fma(g, f, TV.Create(-0.124256873f));
+        g = TV.Fma(g, f, TV.Create(0.142490576f));
+        g = TV.Fma(g, f, TV.Create(-0.166678023f));
+        g = TV.Fma(g, f, TV.Create(0.200007157f));
+        g = TV.Fma(g, f, TV.Create(-0.24999997f));
+        g = TV.Fma(g, f, TV.Create(0.333333312f));
+        var square = f * f;
+        return f + TV.Fma(square * f, g, TV.Create(-0.5f) * square);
     }
 
     /// <summary>ln x for a positive normal finite x.</summary>
@@ -191,8 +192,12 @@ public static class ElementwiseMath
     static TV LogOf<TV>(TV x) where TV : struct, ILanes<TV>
     {
         var zero = TV.Create(0f);
-        // Subnormals are scaled into the normals by 2²³ first.
+        // Below the normals (subnormals, ±0, negatives) or not finite (∞, NaN): rare, so checked once per vector.
         var tiny = TV.LessThan(x, TV.Create(MinNormal));
+        // A comparison mask is all ones (a NaN pattern) or all zeros, so mask = 0 negates it.
+        var notFinite = TV.Equals(TV.LessThan(x, TV.Create(float.PositiveInfinity)), zero);
+        if (!TV.Any(TV.Or(tiny, notFinite))) return LogOfPositiveNormal(x, zero);
+        // Subnormals are scaled into the normals by 2²³ first; the rest take their IEEE values.
         var scaled = TV.Select(tiny, x * TV.Create(8388608f), x);
         var y = LogOfPositiveNormal(scaled, TV.Select(tiny, TV.Create(-23f), zero));
         y = TV.Select(TV.Equals(x, TV.Create(float.PositiveInfinity)), x, y);

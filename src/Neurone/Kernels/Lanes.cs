@@ -33,6 +33,10 @@ internal interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     static abstract TSelf LessThan(TSelf a, TSelf b);
     /// <summary>A mask of a = b; false for NaN, so Equals(x, x) finds the numbers.</summary>
     static abstract TSelf Equals(TSelf a, TSelf b);
+    /// <summary>True when any lane of <paramref name="mask"/> is set.</summary>
+    static abstract bool Any(TSelf mask);
+    /// <summary>A mask where a or b is set.</summary>
+    static abstract TSelf Or(TSelf a, TSelf b);
     /// <summary>Where <paramref name="mask"/> is set, <paramref name="whenTrue"/>, else <paramref name="whenFalse"/>.</summary>
     static abstract TSelf Select(TSelf mask, TSelf whenTrue, TSelf whenFalse);
 
@@ -67,6 +71,8 @@ internal readonly struct Lanes512(Vector512<float> v) : ILanes<Lanes512>
         new(((magnitude.v.AsUInt32() & Vector512.Create(0x7FFF_FFFFu)) | (sign.v.AsUInt32() & Vector512.Create(0x8000_0000u))).AsSingle());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 LessThan(Lanes512 a, Lanes512 b) => new(Vector512.LessThan(a.v, b.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Equals(Lanes512 a, Lanes512 b) => new(Vector512.Equals(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Lanes512 mask) => mask.v.AsUInt32() != Vector512<uint>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Or(Lanes512 a, Lanes512 b) => new((a.v.AsUInt32() | b.v.AsUInt32()).AsSingle());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Select(Lanes512 mask, Lanes512 whenTrue, Lanes512 whenFalse) => new(Vector512.ConditionalSelect(mask.v, whenTrue.v, whenFalse.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Pow2(Lanes512 n) =>
@@ -100,6 +106,8 @@ internal readonly struct Lanes256(Vector256<float> v) : ILanes<Lanes256>
         new(((magnitude.v.AsUInt32() & Vector256.Create(0x7FFF_FFFFu)) | (sign.v.AsUInt32() & Vector256.Create(0x8000_0000u))).AsSingle());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 LessThan(Lanes256 a, Lanes256 b) => new(Vector256.LessThan(a.v, b.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Equals(Lanes256 a, Lanes256 b) => new(Vector256.Equals(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Lanes256 mask) => mask.v.AsUInt32() != Vector256<uint>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Or(Lanes256 a, Lanes256 b) => new((a.v.AsUInt32() | b.v.AsUInt32()).AsSingle());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Select(Lanes256 mask, Lanes256 whenTrue, Lanes256 whenFalse) => new(Vector256.ConditionalSelect(mask.v, whenTrue.v, whenFalse.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Pow2(Lanes256 n) =>
@@ -135,6 +143,9 @@ internal readonly struct Lane1(float v) : ILanes<Lane1>
         (BitConverter.SingleToInt32Bits(magnitude.v) & 0x7FFF_FFFF) | (BitConverter.SingleToInt32Bits(sign.v) & int.MinValue)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 LessThan(Lane1 a, Lane1 b) => new(a.v < b.v ? AllBits : 0f);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lane1 Equals(Lane1 a, Lane1 b) => new(a.v == b.v ? AllBits : 0f);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Lane1 mask) => BitConverter.SingleToInt32Bits(mask.v) != 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 Or(Lane1 a, Lane1 b) => new(BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(a.v) | BitConverter.SingleToInt32Bits(b.v)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 Select(Lane1 mask, Lane1 whenTrue, Lane1 whenFalse) => BitConverter.SingleToInt32Bits(mask.v) != 0 ? whenTrue : whenFalse;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
