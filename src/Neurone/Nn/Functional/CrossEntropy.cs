@@ -41,56 +41,65 @@ public static partial class F
         var row = new float[inner == 1 ? 0 : c];
         var logp = new float[inner == 1 ? 0 : c];
         var softTargets = soft ? target.AsReadOnlySpan() : default;
-        var softRow = soft && inner != 1 ? new float[c] : null;
+        double total = 0;
         for (int s = 0; s < positions; s++)
         {
             int sample = s / inner, at = s % inner, start = sample * c * inner + at;
+            ReadOnlySpan<float> xr;
             Span<float> lp;
             if (inner == 1)
             {
+                xr = x.Slice(start, c);
                 lp = p.Slice(start, c);
-                Kernels.Softmax.LogSoftmax(x.Slice(start, c), lp);
             }
             else
             {
                 for (int k = 0; k < c; k++) row[k] = x[start + k * inner];
-                Kernels.Softmax.LogSoftmax(row, logp);
+                xr = row;
                 lp = logp;
             }
-            float loss;
+            // The loss from log p = (x − m) − ln Σ, formed in double and rounded once: a float sum of rounded
+            // log-probabilities would add their roundings (and a finite-difference check sees each one).
+            double logSum = Kernels.Softmax.LogSoftmax(xr, lp, Kernels.Simd.Best, out float max);
+            double loss;
             if (classes is not null)
             {
                 int label = classes.Labels[s];
-                if (label < 0) loss = 0f;
+                if (label < 0) loss = 0;
                 else
                 {
-                    loss = -(1f - eps) * lp[label];
-                    if (eps > 0f) loss -= eps / c * TensorPrimitives.Sum(lp);
+                    loss = -(1.0 - eps) * ((double)xr[label] - max - logSum);
+                    if (eps > 0f) loss -= (double)eps / c * (Kernels.Moments.Sum(xr, Kernels.Simd.Best) - c * ((double)max + logSum));
                 }
             }
             else
             {
-                ReadOnlySpan<float> ti;
-                if (inner == 1) ti = softTargets.Slice(start, c);
-                else
+                double dot = 0, mass = 0;
+                for (int k = 0; k < c; k++)
                 {
-                    for (int k = 0; k < c; k++) softRow![k] = softTargets[start + k * inner];
-                    ti = softRow;
+                    double tk = inner == 1 ? softTargets[start + k] : softTargets[start + k * inner];
+                    dot += tk * ((double)xr[k] - max);
+                    mass += tk;
                 }
-                loss = -TensorPrimitives.Dot(ti, lp);
-                if (eps > 0f) loss = (1f - eps) * loss - eps / c * TensorPrimitives.Sum(lp);
+                loss = -(dot - mass * logSum);
+                if (eps > 0f) loss = (1.0 - eps) * loss - (double)eps / c * (Kernels.Moments.Sum(xr, Kernels.Simd.Best) - c * ((double)max + logSum));
             }
-            l[s] = loss;
-            if (inner == 1) TensorPrimitives.Exp(lp, lp);
-            else for (int k = 0; k < c; k++) p[start + k * inner] = MathF.Exp(lp[k]);
+            l[s] = (float)loss;
+            total += loss;
+            if (inner == 1) Kernels.ElementwiseMath.Exp(lp, lp);
+            else
+            {
+                Kernels.ElementwiseMath.Exp(lp, lp);
+                for (int k = 0; k < c; k++) p[start + k * inner] = lp[k];
+            }
         }
 
         int divisor = classes?.Counted ?? positions;
         Tensor result = reduction switch
         {
             // As PyTorch: a mean over no counted target is 0/0, NaN.
-            Reduction.Mean => Tensor.Scalar((float)(SumInDouble(l) / divisor)),
-            Reduction.Sum => Tensor.Scalar((float)SumInDouble(l)),
+            Reduction.Mean => Tensor.Scalar((float)(total / divisor)),
+            Reduction.Sum => Tensor.Scalar((float)total),
             _ => losses,
         };
         var labels = classes?.Labels;
