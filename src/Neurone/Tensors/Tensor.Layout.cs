@@ -203,10 +203,10 @@ public partial class Tensor
     /// <summary>True when reading with these strides walks the storage in order: the dimensions of size above 1 keep their order.</summary>
     static bool KeepsLayout(int[] outShape, int[] strides)
     {
+        if (Array.IndexOf(outShape, 0) >= 0) return true;
         int previous = int.MaxValue;
         for (int i = 0; i < outShape.Length; i++)
         {
-            if (outShape[i] == 0) return true;
             if (outShape[i] == 1) continue;
             if (strides[i] > previous) return false;
             previous = strides[i];

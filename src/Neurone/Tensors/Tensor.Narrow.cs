@@ -104,8 +104,8 @@ public partial class Tensor
         int block = length * inner, stride = n * inner;
 
         Tensor part;
-        if (outer == 1 || length == n || block == 0)
-            part = new Tensor(storage, block == 0 ? offset : offset + start * inner, partShape);
+        if (outer <= 1 || length == n || block == 0)
+            part = new Tensor(storage, outer == 0 || block == 0 ? offset : offset + start * inner, partShape);
         else
         {
             part = Uninitialized(partShape);
