@@ -137,7 +137,8 @@ public partial class Tensor
         {
             // d op(B) = op(A)ᵀ·G; if B is stored transposed, dB = Gᵀ·op(A).
             int batch = g.Rank > 2 ? g.Count / Math.Max(1, g.shape[^2] * g.shape[^1]) : 0;
-            if (g.Rank > 2 && !ta && !tb && SharedRightOperand(a, b, batch, a.shape[^2], a.shape[^1], g.shape[^1], false))
+            // (Only with elements to reshape: Reshape(-1, 0) has no answer.)
+            if (g.Rank > 2 && !ta && !tb && g.Count > 0 && a.Count > 0 && SharedRightOperand(a, b, batch, a.shape[^2], a.shape[^1], g.shape[^1], false))
             {
                 // Shared B under batched A: one GEMM over all batch rows at once.
                 int k = a.shape[^1], n = g.shape[^1];

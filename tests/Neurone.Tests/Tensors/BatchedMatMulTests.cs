@@ -93,6 +93,25 @@ public class BatchedMatMulTests
             }
     }
 
+    [Theory]
+    [InlineData(new[] { 2, 3, 0 }, new[] { 0, 5 })]
+    [InlineData(new[] { 2, 0, 4 }, new[] { 4, 3 })]
+    [InlineData(new[] { 2, 3, 4 }, new[] { 4, 0 })]
+    [InlineData(new[] { 0, 3, 4 }, new[] { 1, 4, 2 })]
+    public void EmptyProductsHaveGradientsOfTheOperandsShapes(int[] sa, int[] sb)
+    {
+        var a = Tensor.Ones(sa);
+        var b = Tensor.Ones(sb);
+        a.RequiresGrad = b.RequiresGrad = true;
+        var c = Tensor.MatMul(a, b);
+        Assert.All(c.ToArray(), v => Assert.Equal(0f, v));
+        c.Backward(Tensor.Ones(c.ShapeArray()));
+        Assert.Equal(sa, a.Grad!.ShapeArray());
+        Assert.Equal(sb, b.Grad!.ShapeArray());
+        Assert.All(a.Grad.ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(b.Grad.ToArray(), v => Assert.Equal(0f, v));
+    }
+
     [Fact]
     public void MismatchedBatchDimensionsNameBothShapes()
     {
