@@ -52,12 +52,14 @@ public partial class Tensor
             Gemm.Multiply(false, transposeB, batch * m, n, k, 1f, av, lda, bv, ldb, 0f, c, n);
         else
         {
-            var stridesA = BatchStrides(a2, batchShape, m * k);
-            var stridesB = BatchStrides(b2, batchShape, k * n);
-            for (int i = 0; i < batch; i++)
-                Gemm.Multiply(transposeA, transposeB, m, n, k, 1f,
-                    av.Slice(BatchOffset(i, batchShape, stridesA), m * k), lda,
-                    bv.Slice(BatchOffset(i, batchShape, stridesB), k * n), ldb, 0f, c.Slice(i * m * n, m * n), n);
+            var job = new BatchedProduct(a2, b2, result, batchShape, m, n, k, transposeA, transposeB);
+            long work = (long)m * n * k;
+            // Products too small for GEMM to split (attention's per-head ones) are spread over the threads a
+            // whole product each instead; GEMM's bits do not depend on its thread count, so neither do these.
+            long gemmSplitsFrom = m == 1 || n == 1 ? Gemm.ParallelWorkGemv : Gemm.ParallelWork;
+            if (batch > 1 && Parallelism.Threads > 1 && work < gemmSplitsFrom && work * batch >= Gemm.ParallelWork)
+                ParallelRanges.For(batch, (from, to) => job.Run(from, to, threads: 1), workPerItem: work);
+            else job.Run(0, batch, threads: 0);
         }
 
         Graph.Record(result, "matmul", [a2, b2], g => MatMulBackward(a2, b2, g, transposeA, transposeB));
@@ -75,6 +77,29 @@ public partial class Tensor
     /// </summary>
     static bool SharedRightOperand(Tensor a2, Tensor b2, int batch, int m, int k, int n, bool transposeA) =>
         !transposeA && batch > 0 && b2.Count == (long)k * n && a2.Count == (long)batch * m * k;
+
+    /// <summary>The per-batch GEMMs of a batched product: batch i reads A and B where their broadcast batch strides put it.</summary>
+    sealed class BatchedProduct(Tensor a, Tensor b, Tensor c, int[] batchShape, int m, int n, int k, bool ta, bool tb)
+    {
+        readonly int[] stridesA = BatchStrides(a, batchShape, m * k), stridesB = BatchStrides(b, batchShape, k * n);
+
+        /// <summary>Batches [from, to); threads 0 lets GEMM choose its own thread count.</summary>
+        public void Run(int from, int to, int threads)
+        {
+            var av = a.AsReadOnlySpan();
+            var bv = b.AsReadOnlySpan();
+            var cv = c.AsSpan();
+            int lda = a.shape[^1], ldb = b.shape[^1];
+            for (int i = from; i < to; i++)
+            {
+                var ai = av.Slice(BatchOffset(i, batchShape, stridesA), m * k);
+                var bi = bv.Slice(BatchOffset(i, batchShape, stridesB), k * n);
+                var ci = cv.Slice(i * m * n, m * n);
+                if (threads == 0) Gemm.Multiply(ta, tb, m, n, k, 1f, ai, lda, bi, ldb, 0f, ci, n);
+                else Gemm.Multiply(ta, tb, m, n, k, 1f, ai, lda, bi, ldb, 0f, ci, n, Simd.Best, threads);
+            }
+        }
+    }
 
     /// <summary>The broadcast of the two operands' batch dimensions, or an error naming both shapes.</summary>
     static int[] BatchShape(Tensor a, Tensor b, ReadOnlySpan<int> batchA, ReadOnlySpan<int> batchB)
