@@ -12,6 +12,8 @@ public partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(tensors);
         if (tensors.Count == 0) throw new ArgumentException("cat: expected at least one tensor, got none.");
+        for (int n = 0; n < tensors.Count; n++)
+            if (tensors[n] is null) throw new ArgumentNullException(nameof(tensors), $"cat: tensor {n} is null.");
         var first = tensors[0].shape;
         if (first.Length == 0) throw new ArgumentException("cat: scalars have no dimension to join along; unsqueeze them first (or use Stack).");
         int d = Shapes.Axis("cat", dim, first);
@@ -19,7 +21,7 @@ public partial class Tensor
         long joined = 0;
         for (int n = 0; n < tensors.Count; n++)
         {
-            var t = tensors[n] ?? throw new ArgumentNullException(nameof(tensors), $"cat: tensor {n} is null.");
+            var t = tensors[n];
             bool ok = t.Rank == first.Length;
             for (int i = 0; ok && i < first.Length; i++) ok = i == d || t.shape[i] == first[i];
             if (!ok) throw new ArgumentException($"cat: tensor {n} has shape {Shapes.Format(t.shape)}, which differs from {Shapes.Format(first)} outside dimension {d}.");
@@ -76,6 +78,8 @@ public partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(tensors);
         if (tensors.Count == 0) throw new ArgumentException("stack: expected at least one tensor, got none.");
+        for (int n = 0; n < tensors.Count; n++)
+            if (tensors[n] is null) throw new ArgumentNullException(nameof(tensors), $"stack: tensor {n} is null.");
         var first = tensors[0].shape;
         for (int n = 1; n < tensors.Count; n++)
             if (!Shapes.Equal(tensors[n].shape, first))

@@ -66,5 +66,8 @@ public class JoinTests
         var r = Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.Stack([a, a], 3));
         Assert.Contains("stack: dimension 3 is out of range", r.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.Stack([a, a], -4));
+        Assert.Contains("stack: tensor 1 is null", Assert.Throws<ArgumentNullException>(() => Tensor.Stack([a, null!])).Message);
+        Assert.Contains("cat: tensor 1 is null", Assert.Throws<ArgumentNullException>(() => Tensor.Cat([a, null!])).Message);
+        Assert.Contains("cat: tensor 0 is null", Assert.Throws<ArgumentNullException>(() => Tensor.Cat([null!, a])).Message);
     }
 }
