@@ -99,7 +99,7 @@ public sealed class Checkpoint
         }
 
         var metadata = SaveFormat.Header(SaveFormat.CheckpointKind);
-        if (LayerConfig.TryDescribe(model, out var architecture)) metadata[SaveFormat.ArchitectureKey] = architecture!;
+        if (Architecture.TryDescribe(model, out var architecture, out _)) metadata[SaveFormat.ArchitectureKey] = architecture!;
         metadata[SaveFormat.EpochKey] = epoch.ToString(CultureInfo.InvariantCulture);
         metadata[SaveFormat.RngKey] = SaveFormat.FormatRng(rng.State);
         var moduleRngs = new JsonObject();
