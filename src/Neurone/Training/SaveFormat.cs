@@ -36,6 +36,7 @@ internal static class SaveFormat
     public const string OptimizerKindKey = "neurone.optimizer.kind";
     public const string OptimizerLRKey = "neurone.optimizer.lr";
     public const string OptimizerStepsKey = "neurone.optimizer.steps";
+    public const string OptimizerGroupsKey = "neurone.optimizer.groups";   // [{"lr": "R", "params": "n"}, …]; absent in version 1: one group
     public const string SchedulerKindKey = "neurone.scheduler.kind";
     public const string SchedulerStateKey = "neurone.scheduler.state";
     public const string PlateauStateKey = "neurone.plateau.state";
