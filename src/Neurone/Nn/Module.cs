@@ -216,7 +216,7 @@ public abstract class Module
     }
 
     /// <summary>One line naming the module and its settings, e.g. "Linear(in=784, out=512, bias=True)".</summary>
-    public virtual string Describe() => GetType().Name + "()";
+    public virtual string Describe() => ModuleFormatter.TypeName(GetType()) + "()";
 
     public override string ToString() => ModuleFormatter.Format(this).TrimEnd('\n');
 }

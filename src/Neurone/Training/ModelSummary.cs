@@ -115,7 +115,5 @@ public static class ModelSummary
         return false;
     }
 
-    // "ModuleList<Linear>" rather than the runtime's "ModuleList`1".
-    static string TypeName(Type type) => !type.IsGenericType ? type.Name
-        : type.Name[..type.Name.IndexOf('`')] + "<" + string.Join(", ", type.GetGenericArguments().Select(TypeName)) + ">";
+    static string TypeName(Type type) => ModuleFormatter.TypeName(type);
 }
