@@ -32,6 +32,14 @@ public sealed class Unregistered : Module, ISavedModule<Unregistered>
     public static Unregistered FromConfig(ModuleSettings s) => new();
 }
 
+/// <summary>Stored under a name of its own, not its class name.</summary>
+public sealed class Renamed : Module, ISavedModule<Renamed>
+{
+    public static string TypeName => "RenamedBlock";
+    public override Tensor Forward(Tensor input) => input * 2f;
+    public static Renamed FromConfig(ModuleSettings s) => new();
+}
+
 public sealed class ArchitectureTests : IDisposable
 {
     readonly TempFolder temp = new();
@@ -112,6 +120,10 @@ public sealed class ArchitectureTests : IDisposable
         ModuleRegistry.Register<Parallel>();
         ModuleRegistry.Register<Parallel>(); // again: harmless
         Assert.Contains("Parallel", ModuleRegistry.KnownTypes);
+
+        ModuleRegistry.Register<Renamed>();
+        Assert.Contains("\"type\":\"RenamedBlock\"", Architecture.Describe(new Sequential(new Renamed())));
+        Assert.IsType<Renamed>(((Sequential)Architecture.Build("[{\"type\":\"RenamedBlock\"}]"))[0]);
     }
 
     [Fact]
