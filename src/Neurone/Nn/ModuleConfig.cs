@@ -47,8 +47,12 @@ public sealed class ModuleConfig
     /// <summary>A child module, described in turn (read back with <see cref="ModuleSettings.Module"/>).</summary>
     public ModuleConfig Set(string key, Module module) => Put(key, describe(module, Child(key)));
 
-    /// <summary>A list of child modules (read back with <see cref="ModuleSettings.Modules"/>).</summary>
-    public ModuleConfig Set(string key, IEnumerable<Module> modules)
+    /// <summary>
+    /// A list of child modules (read back with <see cref="ModuleSettings.Modules(string)"/>). Named apart from
+    /// <see cref="Set(string, Module)"/> because a <see cref="ModuleList"/> is both a module and a list:
+    /// <c>Set</c> writes it as one child, this writes its items.
+    /// </summary>
+    public ModuleConfig SetModules(string key, IEnumerable<Module> modules)
     {
         var array = new JsonArray();
         int i = 0;
@@ -57,7 +61,7 @@ public sealed class ModuleConfig
     }
 
     /// <summary>Child modules by name, in order (read back with <see cref="ModuleSettings.ModuleDict"/>).</summary>
-    public ModuleConfig Set(string key, IEnumerable<KeyValuePair<string, Module>> modules)
+    public ModuleConfig SetModuleDict(string key, IEnumerable<KeyValuePair<string, Module>> modules)
     {
         var obj = new JsonObject();
         foreach (var (name, m) in modules) obj[name] = describe(m, Child(key) + "." + name);

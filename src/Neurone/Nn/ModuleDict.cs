@@ -56,7 +56,7 @@ public sealed class ModuleDict : Module, IReadOnlyDictionary<string, Module>, IS
     public override Tensor Forward(Tensor input) =>
         throw new NotSupportedException("ModuleDict is a container, not a layer: call its modules from your module's Forward.");
 
-    public override void GetConfig(ModuleConfig config) => config.Set("modules", items);
+    public override void GetConfig(ModuleConfig config) => config.SetModuleDict("modules", items);
 
     public static ModuleDict FromConfig(ModuleSettings settings) => new(settings.ModuleDict("modules"));
 }

@@ -9,6 +9,9 @@ namespace Neurone.Nn;
 /// ("0", "1", …), so a parent that registers the list as "layers" has parameters named
 /// "layers.0.weight". It is not itself a layer: it has no Forward of its own (iterate it in the parent's
 /// Forward). Typed: a <c>ModuleList&lt;ResidualBlock&gt;</c> gives its items back as ResidualBlocks.
+/// Saved as a child, any list is described as a "ModuleList" and comes back untyped; a parent that
+/// takes a typed list from outside writes its items with <see cref="ModuleConfig.SetModules"/> and
+/// rebuilds it with <c>new ModuleList&lt;T&gt;(settings.Modules&lt;T&gt;("key"))</c>.
 /// </summary>
 public class ModuleList<T> : Module, IReadOnlyList<T> where T : Module
 {
@@ -60,7 +63,7 @@ public class ModuleList<T> : Module, IReadOnlyList<T> where T : Module
     public override Tensor Forward(Tensor input) =>
         throw new NotSupportedException($"{GetType().Name} is a container, not a layer: call its modules from your module's Forward (or use a Sequential to chain them).");
 
-    public override void GetConfig(ModuleConfig config) => config.Set("modules", items);
+    public override void GetConfig(ModuleConfig config) => config.SetModules("modules", items);
 }
 
 /// <summary>A list of any modules (<see cref="ModuleList{T}"/> of <see cref="Module"/>); the form Model.Load rebuilds.</summary>

@@ -110,6 +110,16 @@ public sealed class ModuleSettings
         return result;
     }
 
+    /// <summary>The list of child modules under <paramref name="key"/>, each of which must be a <typeparamref name="T"/> (for a <c>ModuleList&lt;T&gt;</c>).</summary>
+    public List<T> Modules<T>(string key) where T : Module
+    {
+        var modules = Modules(key);
+        for (int i = 0; i < modules.Count; i++)
+            if (modules[i] is not T)
+                throw new InvalidDataException($"architecture: {Path}.{key}.{i} is a {modules[i].GetType().Name}; expected a {typeof(T).Name}.");
+        return modules.Cast<T>().ToList();
+    }
+
     /// <summary>The child modules by name written under <paramref name="key"/>, in order.</summary>
     public List<KeyValuePair<string, Module>> ModuleDict(string key)
     {

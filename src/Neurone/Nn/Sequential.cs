@@ -63,7 +63,7 @@ public sealed class Sequential : Module, ISavedModule<Sequential>
         return x;
     }
 
-    public override void GetConfig(ModuleConfig config) => config.Set("modules", layers);
+    public override void GetConfig(ModuleConfig config) => config.SetModules("modules", layers);
 
     public static Sequential FromConfig(ModuleSettings s) => new([.. s.Modules("modules")]);
 }

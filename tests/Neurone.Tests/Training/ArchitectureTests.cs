@@ -147,6 +147,35 @@ public sealed class ArchitectureTests : IDisposable
         Assert.Equal(weights["2.0.weight"].ToArray(), model.StateDict().Single(kv => kv.Key == "2.0.weight").Value.ToArray());
     }
 
+    /// <summary>A container taking a typed list from outside.</summary>
+    public sealed class Stack : Module, ISavedModule<Stack>
+    {
+        public Stack(ModuleList<Linear> layers) => Layers = RegisterModule("layers", layers);
+        public ModuleList<Linear> Layers { get; }
+        public override Tensor Forward(Tensor input) => Layers.Aggregate(input, (x, layer) => layer.Call(x));
+        public override void GetConfig(ModuleConfig config) => config.SetModules("layers", Layers);
+        public static Stack FromConfig(ModuleSettings s) => new(new ModuleList<Linear>(s.Modules<Linear>("layers")));
+    }
+
+    [Fact]
+    public void ATypedListSavesAsAListAndComesBackTyped()
+    {
+        ModuleRegistry.Register<Stack>();
+        var model = new Stack(new ModuleList<Linear>(new Linear(3, 4, rng: new Rng(1)), new Linear(4, 2, rng: new Rng(2))));
+        string path = temp.File("stack.safetensors");
+        Model.Save(model, path);
+        var loaded = Model.Load<Stack>(path);
+        var x = Tensor.Randn([2, 3], new Rng(3));
+        Assert.Equal(Bits(model.Call(x)), Bits(loaded.Call(x)));
+        Assert.Equal(2, loaded.Layers[1].OutFeatures);
+
+        SafeTensors.Save(path, [], new Dictionary<string, string>
+        {
+            ["neurone.architecture"] = "{\"type\":\"Stack\",\"layers\":[{\"type\":\"Linear\",\"in_features\":1,\"out_features\":1},{\"type\":\"ReLU\"}]}",
+        });
+        Assert.Contains("model.layers.1 is a ReLU; expected a Linear", Assert.Throws<InvalidDataException>(() => Model.Load(path)).Message);
+    }
+
     [Fact]
     public void AUserModuleWhoseSettingsDoNotBuildItIsABadFile()
     {
