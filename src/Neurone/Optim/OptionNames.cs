@@ -15,4 +15,11 @@ internal static class OptionNames
     public const string Centered = "centered";
     public const string LrDecay = "lr_decay";
     public const string InitialAccumulatorValue = "initial_accumulator_value";
+
+    /// <summary>Every name, in slot order.</summary>
+    public static readonly string[] All =
+        [WeightDecay, Momentum, Dampening, Nesterov, Beta1, Beta2, Eps, Amsgrad, Alpha, Centered, LrDecay, InitialAccumulatorValue];
+
+    /// <summary>The slot of <paramref name="name"/> in <see cref="All"/>.</summary>
+    public static int Slot(string name) => Array.IndexOf(All, name);
 }
