@@ -93,16 +93,13 @@ public sealed class ParamGroup
     /// <summary>Adagrad's initial accumulator value.</summary>
     public double InitialAccumulatorValue => Get(11);
 
-    // The options by slot (the order of OptionNames.All), NaN where absent, filled by Resolve: optimizers read them on every step of
-    // every parameter, and a dictionary lookup there cost about 20 ns a parameter.
-    readonly double[] resolved = [.. Enumerable.Repeat(double.NaN, OptionNames.All.Length)];
+    // The options by slot (the order of OptionNames.All), filled by Resolve: optimizers read them on
+    // every step of every parameter, and a dictionary lookup there cost about 20 ns a parameter.
+    readonly double[] resolved = new double[OptionNames.All.Length];
+    readonly bool[] present = new bool[OptionNames.All.Length];
 
-    double Get(int slot)
-    {
-        double v = resolved[slot];
-        return !double.IsNaN(v) ? v
-            : throw new InvalidOperationException($"ParamGroup: this group has no '{OptionNames.All[slot]}' ({(Owner is null ? "it belongs to no optimizer yet" : $"{Owner.GetType().Name} does not take it")}).");
-    }
+    double Get(int slot) => present[slot] ? resolved[slot]
+        : throw new InvalidOperationException($"ParamGroup: this group has no '{OptionNames.All[slot]}' ({(Owner is null ? "it belongs to no optimizer yet" : $"{Owner.GetType().Name} does not take it")}).");
 
     /// <summary>Fills the options not given from <paramref name="defaults"/> and claims the group for <paramref name="owner"/>.</summary>
     internal void Resolve(Optimizer owner, int index, double defaultLearningRate, IReadOnlyDictionary<string, double> defaults)
@@ -114,7 +111,7 @@ public sealed class ParamGroup
         if (unknown.Count > 0)
             throw new ArgumentException($"{name}: parameter group {index} sets {string.Join(", ", unknown)}, which {name} does not take (it takes lr, {string.Join(", ", defaults.Keys)}).");
         foreach (var (key, value) in defaults) options.TryAdd(key, value);
-        foreach (var (key, value) in options) resolved[OptionNames.Slot(key)] = value;
+        foreach (var (key, value) in options) (resolved[OptionNames.Slot(key)], present[OptionNames.Slot(key)]) = (value, true);
         Owner = owner;
         LearningRate = double.IsNaN(learningRate) ? defaultLearningRate : learningRate;
     }
