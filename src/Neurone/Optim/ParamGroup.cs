@@ -16,7 +16,8 @@ public sealed class ParamGroup
 {
     readonly Tensor[] parameters;
     readonly Dictionary<string, double> options = new(StringComparer.Ordinal);
-    double learningRate = double.NaN;
+    readonly double? givenLearningRate;
+    double learningRate;
 
     /// <summary>A group of <paramref name="parameters"/>; every option not given comes from the optimizer.</summary>
     public ParamGroup(IEnumerable<Tensor> parameters, double? lr = null, double? weightDecay = null,
@@ -26,7 +27,7 @@ public sealed class ParamGroup
     {
         ArgumentNullException.ThrowIfNull(parameters);
         this.parameters = parameters.ToArray();
-        if (lr is { } rate) learningRate = rate;
+        givenLearningRate = lr;
         Given(OptionNames.WeightDecay, weightDecay);
         Given(OptionNames.Momentum, momentum);
         Given(OptionNames.Dampening, dampening);
@@ -113,7 +114,7 @@ public sealed class ParamGroup
         foreach (var (key, value) in defaults) options.TryAdd(key, value);
         foreach (var (key, value) in options) (resolved[OptionNames.Slot(key)], present[OptionNames.Slot(key)]) = (value, true);
         Owner = owner;
-        LearningRate = double.IsNaN(learningRate) ? defaultLearningRate : learningRate;
+        LearningRate = givenLearningRate ?? defaultLearningRate;
     }
 
     /// <summary>

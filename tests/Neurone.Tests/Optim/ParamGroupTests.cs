@@ -108,6 +108,8 @@ public class ParamGroupTests
         var momentum = Assert.Throws<ArgumentOutOfRangeException>(() => new SGD([new ParamGroup([ps[0]]), new ParamGroup([ps[1]], momentum: -1)]));
         Assert.Contains("parameter group 1", momentum.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new SGD([new ParamGroup([ps[0]], lr: -1)]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SGD([new ParamGroup([ps[0]], lr: double.NaN)]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Adam([new ParamGroup([ps[0]], eps: double.NaN)]));
         var shared = new ParamGroup([ps[0]]);
         _ = new SGD([shared]);
         Assert.Contains("already belongs to a SGD", Assert.Throws<ArgumentException>(() => new Adam([shared])).Message);
