@@ -35,6 +35,17 @@ public sealed class Sigmoid : Module, ISavedModule<Sigmoid>
     public override Tensor Forward(Tensor input) => input.Sigmoid();
 }
 
+/// <summary>ln(1 + e^(βx))/β, and x where βx exceeds the threshold (PyTorch's defaults: β = 1, threshold 20).</summary>
+public sealed class Softplus(float beta = 1f, float threshold = 20f) : Module, ISavedModule<Softplus>
+{
+    public float Beta { get; } = beta;
+    public float Threshold { get; } = threshold;
+    public override Tensor Forward(Tensor input) => input.Softplus(Beta, Threshold);
+    public override string Describe() => $"Softplus(beta={Beta}, threshold={Threshold})";
+    public override void GetConfig(ModuleConfig config) => config.Set("beta", Beta).Set("threshold", Threshold);
+    public static Softplus FromConfig(ModuleSettings s) => new(s.Float("beta", 1f), s.Float("threshold", 20f));
+}
+
 /// <summary>GELU with the exact normal CDF.</summary>
 public sealed class GELU : Module, ISavedModule<GELU>
 {
