@@ -12,7 +12,7 @@ namespace Neurone.Nn;
 /// GEMM that adds onto the broadcast bias; backward is two GEMMs and a column sum, with no transposes
 /// materialised.
 /// </summary>
-public sealed class Linear : Module, IFusedRelu
+public sealed class Linear : Module, IFusedRelu, ISavedModule<Linear>
 {
     /// <summary>The weight, [out, in].</summary>
     public Parameter Weight { get; }
@@ -107,4 +107,10 @@ public sealed class Linear : Module, IFusedRelu
     }
 
     public override string Describe() => $"Linear(in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is null ? "False" : "True")})";
+
+    // Saved architecture: the settings below, under PyTorch's argument names.
+    public override void GetConfig(ModuleConfig config) =>
+        config.Set("in_features", InFeatures).Set("out_features", OutFeatures).Set("bias", Bias is not null);
+
+    public static Linear FromConfig(ModuleSettings s) => new(s.Int("in_features"), s.Int("out_features"), s.Bool("bias", true), s.Rng);
 }
