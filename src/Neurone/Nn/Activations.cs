@@ -1,46 +1,47 @@
+using Neurone.Nn.Functional;
 using Neurone.Tensors;
 
 namespace Neurone.Nn;
 
-// Stateless activation layers: each forwards to the tensor op, which records its own backward.
+// Stateless activation layers: each forwards to its F op (the tensor op, which records its own backward).
 
 /// <summary>max(x, 0).</summary>
 public sealed class ReLU : Module
 {
-    public override Tensor Forward(Tensor input) => input.Relu();
+    public override Tensor Forward(Tensor input) => F.Relu(input);
 }
 
 /// <summary>max(x, 0) + slope·min(x, 0); PyTorch's default slope 0.01.</summary>
 public sealed class LeakyReLU(float negativeSlope = 0.01f) : Module
 {
     public float NegativeSlope { get; } = negativeSlope;
-    public override Tensor Forward(Tensor input) => input.LeakyRelu(NegativeSlope);
+    public override Tensor Forward(Tensor input) => F.LeakyRelu(input, NegativeSlope);
     public override string Describe() => $"LeakyReLU(negative_slope={NegativeSlope})";
 }
 
 /// <summary>Hyperbolic tangent.</summary>
 public sealed class Tanh : Module
 {
-    public override Tensor Forward(Tensor input) => input.Tanh();
+    public override Tensor Forward(Tensor input) => F.Tanh(input);
 }
 
 /// <summary>Logistic sigmoid.</summary>
 public sealed class Sigmoid : Module
 {
-    public override Tensor Forward(Tensor input) => input.Sigmoid();
+    public override Tensor Forward(Tensor input) => F.Sigmoid(input);
 }
 
 /// <summary>GELU with the exact normal CDF.</summary>
 public sealed class GELU : Module
 {
-    public override Tensor Forward(Tensor input) => input.Gelu();
+    public override Tensor Forward(Tensor input) => F.Gelu(input);
 }
 
 /// <summary>Softmax along <see cref="Dim"/> (default: the last dimension).</summary>
 public sealed class Softmax(int dim = -1) : Module
 {
     public int Dim { get; } = dim;
-    public override Tensor Forward(Tensor input) => input.Softmax(Dim);
+    public override Tensor Forward(Tensor input) => F.Softmax(input, Dim);
     public override string Describe() => $"Softmax(dim={Dim})";
 }
 
@@ -48,7 +49,7 @@ public sealed class Softmax(int dim = -1) : Module
 public sealed class LogSoftmax(int dim = -1) : Module
 {
     public int Dim { get; } = dim;
-    public override Tensor Forward(Tensor input) => input.LogSoftmax(Dim);
+    public override Tensor Forward(Tensor input) => F.LogSoftmax(input, Dim);
     public override string Describe() => $"LogSoftmax(dim={Dim})";
 }
 
