@@ -58,6 +58,10 @@ public static class LayerConfig
         Add<BatchNorm2d>("BatchNorm2d", BatchNormJson,
             (s, _) => new BatchNorm2d(s.Int("num_features"), s.Float("eps", 1e-5f), s.Float("momentum", 0.1f), s.Bool("affine", true), s.Bool("track_running_stats", true)));
         Add<Dropout2d>("Dropout2d", m => new() { ["p"] = m.P }, (s, rng) => new Dropout2d(s.Float("p", 0.5f), rng));
+        Add<LayerNorm>("LayerNorm",
+            m => new() { ["normalized_shape"] = new JsonArray([.. m.NormalizedShape.ToArray().Select(d => (JsonNode)d)]), ["eps"] = m.Eps,
+                ["elementwise_affine"] = m.ElementwiseAffine, ["bias"] = m.Bias is not null },
+            (s, _) => new LayerNorm(s.Ints("normalized_shape"), s.Float("eps", 1e-5f), s.Bool("elementwise_affine", true), s.Bool("bias", true)));
     }
 
     static JsonObject ConvSettingsJson(int inChannels, int outChannels, int kernelSize, int stride, int padding, bool same, int dilation, bool bias) => new()

@@ -39,6 +39,18 @@ public sealed class LayerSettings
     public bool Bool(string key, bool? fallback = null) =>
         Get(key, fallback, "true or false", v => v.TryGetValue(out bool b) ? b : null);
 
+    /// <summary>A list of integers (a shape such as LayerNorm's normalized_shape); a single integer reads as a list of one, as in PyTorch.</summary>
+    public int[] Ints(string key)
+    {
+        used.Add(key);
+        if (!json.TryGetPropertyValue(key, out var node))
+            throw new InvalidDataException($"architecture: {Path} ({Type}) has no '{key}'; expected a list of integers.");
+        if (node is JsonValue single && single.TryGetValue(out int one)) return [one];
+        if (node is JsonArray array && array.All(e => e is JsonValue v && v.TryGetValue(out int _)))
+            return array.Select(e => e!.GetValue<int>()).ToArray();
+        throw new InvalidDataException($"architecture: {Path} ({Type}) has '{key}' = {node?.ToJsonString() ?? "null"}; expected a list of integers.");
+    }
+
     /// <summary>True when <paramref name="key"/> holds the string <paramref name="value"/> (e.g. padding "same"); false when absent or another value.</summary>
     public bool IsString(string key, string value) =>
         json.TryGetPropertyValue(key, out var node) && node is JsonValue v && v.TryGetValue(out string? s) && s == value && used.Add(key) | true;

@@ -157,6 +157,31 @@ public class FunctionalOpTests
     }
 
     [Fact]
+    public void WeightsThatAreResultsOfOpsGetTheirGradientsReturned()
+    {
+        // A module's weights are leaves, whose gradients the ops write straight into .Grad; a user may pass weights
+        // computed by other ops (shared, scaled, reshaped), whose gradients the ops return instead.
+        var w0 = Gradients.Leaf([4, 6], 40);
+        var b0 = Gradients.Leaf([4], 41);
+        var x = Gradients.Leaf([3, 6], 42);
+        Gradients.Check(() => F.Linear(x, w0 * 2f, b0 * 0.5f), x, w0, b0);
+        var k0 = Gradients.Leaf([3, 2, 3, 3], 43);
+        var c0 = Gradients.Leaf([3], 44);
+        var image = Gradients.Leaf([2, 2, 6, 7], 45);
+        Gradients.Check(() => F.Conv2d(image, k0 * 1.5f, c0 * 2f, padding: 1), image, k0, c0);
+        var k1 = Gradients.Leaf([3, 2, 3], 46);
+        var signal = Gradients.Leaf([2, 2, 9], 47);
+        Gradients.Check(() => F.Conv1d(signal, k1 * 1.5f, c0 * 2f, "same"), signal, k1, c0);
+        // The fused op with a non-leaf weight: the same gradients as its parts (finite differences would straddle
+        // the ReLU's kink and the pooling's ties).
+        var fusedX = Input([2, 2, 8, 8], 48);
+        var k2 = Input([4, 2, 3, 3], 49);
+        var c2 = Input([4], 50);
+        SameBits(() => F.MaxPool2d(F.Conv2d(fusedX, k2 * 1.5f, c2 * 2f, padding: 1).Relu(), 2),
+            () => F.Conv2dReluMaxPool2d(fusedX, k2 * 1.5f, c2 * 2f, poolKernelSize: 2, padding: 1), fusedX, k2);
+    }
+
+    [Fact]
     public void LeNetAsItsOwnModuleTrainsToTheSequentialOnesBits()
     {
         const ulong seed = 7;

@@ -157,6 +157,20 @@ public class LayerNormTests
     }
 
     [Fact]
+    public void TheDescriptionRebuildsTheLayer()
+    {
+        var model = new Sequential(new LayerNorm([3, 4], eps: 1e-3f), new LayerNorm(4, elementwiseAffine: false), new LayerNorm(4, bias: false));
+        var json = LayerConfig.Describe(model);
+        Assert.Contains("\"normalized_shape\":[3,4]", json);
+        var rebuilt = (Sequential)LayerConfig.Build(json);
+        Assert.Equal(json, LayerConfig.Describe(rebuilt));
+        Assert.Equal(model.ToString(), rebuilt.ToString());
+        var single = (Sequential)LayerConfig.Build("[{\"type\":\"LayerNorm\",\"normalized_shape\":5}]");
+        Assert.Equal("LayerNorm((5,), eps=1E-05, elementwise_affine=True)", single[0].Describe());
+        Assert.Throws<InvalidDataException>(() => LayerConfig.Build("[{\"type\":\"LayerNorm\",\"normalized_shape\":[2,\"x\"]}]"));
+    }
+
+    [Fact]
     public void ErrorsNameTheOpAndTheShapes()
     {
         var e = Assert.Throws<ArgumentException>(() => F.LayerNorm(new Tensor(2, 5), [4]));
