@@ -32,7 +32,7 @@ static class ConvRun
 public sealed class UspsConv1dExperiment : Experiment
 {
     public override string Name => "usps-conv1d";
-    public override string Description => "Conv1d(1,32,3)-MaxPool1d(2)-Linear(4064,100)-ReLU-Linear(100,10) on all of USPS";
+    public override string Description => "Conv1d(1,32,3)-MaxPool1d(2)-Dropout(0.2)-Linear(4064,100)-ReLU-Linear(100,10) on all of USPS";
     public override string Title => "USPS Conv1d, full training set";
     public override string Reported => "90.0% on 500 images";
     public override IReadOnlyList<Threshold> Thresholds => [Threshold.AtLeast("test accuracy", 0.95)];
@@ -42,13 +42,13 @@ public sealed class UspsConv1dExperiment : Experiment
         var data = DigitSets.Usps(context);
         var rng = new Rng(0);
         var model = new Sequential(
-            new Conv1d(1, 32, 3, rng: rng), new MaxPool1d(2, 2), new Flatten(),
+            new Conv1d(1, 32, 3, rng: rng), new MaxPool1d(2, 2), new Flatten(), new Dropout(0.2f, rng: rng),
             new Linear(4064, 100, rng: rng), new ReLU(), new Linear(100, 10, rng: rng));
         int epochs = context.Smoke ? 1 : 20;
         var optimizer = new AdamW(model.Parameters(), lr: 1e-3, weightDecay: 0.3);
         var (accuracy, perEpoch, _) = ConvRun.Train(context, model, optimizer, new CosineAnnealingLR(optimizer, tMax: epochs),
             data.Train, data.Test, [1, 256], epochs, 64, rng, labelSmoothing: 0.1f);
-        return new([data.Source, $"test accuracy {accuracy:P2} after {epochs} epochs (AdamW 1e-3, weight decay 0.3, cosine, label smoothing 0.1), {perEpoch:F2} s per epoch with evaluation"],
+        return new([data.Source, $"test accuracy {accuracy:P2} after {epochs} epochs (AdamW 1e-3, weight decay 0.3, cosine, label smoothing 0.1, dropout 0.2), {perEpoch:F2} s per epoch with evaluation"],
             FormattableString.Invariant($"{ExperimentResult.Percent(accuracy)} ({perEpoch:F2} s per epoch)"), new Dictionary<string, double> { ["test accuracy"] = accuracy });
     }
 }
