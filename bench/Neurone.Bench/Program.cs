@@ -1,9 +1,10 @@
 using Neurone.Bench;
 
-// Benchmarks print figures; they never assert. Usage: Neurone.Bench [gemm|mlp|cnn|tsne|data|search|twolayer] [options]
+// Benchmarks print figures; they never assert. Usage: Neurone.Bench [gemm|mlp|cnn|tsne|data|search|twolayer|math] [options]
 //   (no benchmark name = run every benchmark: gemm, mlp with SGD and with Adam, cnn, then tsne (10k MNIST, under a
-//   minute on 2 cores); data, search and twolayer run only when named)
-string[] names = ["gemm", "mlp", "cnn", "tsne", "data", "search", "twolayer"];
+//   minute on 2 cores); data, search, twolayer and math (elementwise exp/log/tanh/sigmoid/softplus against TensorPrimitives)
+//   run only when named)
+string[] names = ["gemm", "mlp", "cnn", "tsne", "data", "search", "twolayer", "math"];
 string which = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "all";
 string[] options = which == "all" ? args : args[1..];
 if (which != "all" && Array.IndexOf(names, which) < 0)
@@ -18,6 +19,7 @@ if (which == "tsne") TsneBench.Run(options);
 if (which == "data") DataBench.Run(options);
 if (which == "search") SearchBench.Run(options);
 if (which == "twolayer") TwoLayerBench.Run(options);
+if (which == "math") MathBench.Run(options);
 if (which == "all")
 {
     MlpBench.Run([.. options, "--opt", "sgd"]);

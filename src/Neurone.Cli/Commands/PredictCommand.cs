@@ -28,6 +28,7 @@ internal static class PredictCommand
             Tensor probabilities;
             try { probabilities = trainer.PredictProba(x); }
             catch (ArgumentException e) { throw new CliException($"the model does not accept rows of {x.Size(1)} features: {e.Message}"); }
+            RequireFinite(probabilities, x);
             int classes = probabilities.Size(1);
             output.WriteLine("row,class,probability");
             for (int i = 0; i < x.Size(0); i++)
@@ -40,6 +41,20 @@ internal static class PredictCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Refuses outputs that are not numbers: a model with NaN or infinite weights, or inputs far outside what it
+    /// was trained on, would otherwise print NaN probabilities (or a class chosen from them) and exit 0.
+    /// </summary>
+    static void RequireFinite(Tensor probabilities, Tensor x)
+    {
+        var p = probabilities.AsReadOnlySpan();
+        int width = Math.Max(1, probabilities.Count / Math.Max(1, x.Size(0)));
+        for (int i = 0; i < p.Length; i++)
+            if (!float.IsFinite(p[i]))
+                throw new CliException($"the model's output for row {i / width + 1} is {p[i].ToString(CultureInfo.InvariantCulture)}, not a probability: " +
+                    "its weights or that row's features are not finite or are far outside their range.");
     }
 
     static Tensor ReadRows(string path)

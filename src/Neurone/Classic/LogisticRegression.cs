@@ -123,7 +123,7 @@ public sealed class LogisticRegression : Classifier
         int n = CheckQuery(x, nameof(PredictProba));
         var logits = Logits(x.AsReadOnlySpan(), n);
         int k = Classes.Count;
-        for (int i = 0; i < n; i++) TensorPrimitives.SoftMax(logits.AsSpan(i * k, k), logits.AsSpan(i * k, k));
+        for (int i = 0; i < n; i++) Kernels.Softmax.Forward(logits.AsSpan(i * k, k), logits.AsSpan(i * k, k));
         return Tensor.FromArray(logits, n, k);
     }
 

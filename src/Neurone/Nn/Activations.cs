@@ -31,6 +31,15 @@ public sealed class Sigmoid : Module
     public override Tensor Forward(Tensor input) => F.Sigmoid(input);
 }
 
+/// <summary>ln(1 + e^(βx))/β, and x where βx exceeds the threshold (PyTorch's defaults: β = 1, threshold 20).</summary>
+public sealed class Softplus(float beta = 1f, float threshold = 20f) : Module
+{
+    public float Beta { get; } = beta;
+    public float Threshold { get; } = threshold;
+    public override Tensor Forward(Tensor input) => input.Softplus(Beta, Threshold);
+    public override string Describe() => $"Softplus(beta={Beta}, threshold={Threshold})";
+}
+
 /// <summary>GELU with the exact normal CDF.</summary>
 public sealed class GELU : Module
 {

@@ -36,31 +36,37 @@ public sealed class CrossEntropyLoss : Loss
         var losses = new Tensor(n);
         var l = losses.AsSpan();
         float eps = LabelSmoothing;
+        double total = 0;
         for (int i = 0; i < n; i++)
         {
             var row = x.Slice(i * c, c);
             var logp = p.Slice(i * c, c);
-            Kernels.Softmax.LogSoftmax(row, logp);
-            float loss;
+            // The loss from log p = (x − m) − ln Σ, formed in double and rounded once: a float sum of rounded
+            // log-probabilities would add their roundings (and a finite-difference check sees each one).
+            double logSum = Kernels.Softmax.LogSoftmax(row, logp, Kernels.Simd.Best, out float max);
+            double loss;
             if (labels is not null)
             {
-                loss = -(1f - eps) * logp[labels[i]];
-                if (eps > 0f) loss -= eps / c * TensorPrimitives.Sum(logp);
+                loss = -(1.0 - eps) * ((double)row[labels[i]] - max - logSum);
+                if (eps > 0f) loss -= (double)eps / c * (Kernels.Moments.Sum(row, Kernels.Simd.Best) - c * ((double)max + logSum));
             }
             else
             {
                 var ti = t.Slice(i * c, c);
-                loss = -TensorPrimitives.Dot(ti, logp);
-                if (eps > 0f) loss = (1f - eps) * loss - eps / c * TensorPrimitives.Sum(logp);
+                double dot = 0, mass = 0;
+                for (int j = 0; j < c; j++) { dot += (double)ti[j] * ((double)row[j] - max); mass += ti[j]; }
+                loss = -(dot - mass * logSum);
+                if (eps > 0f) loss = (1.0 - eps) * loss - (double)eps / c * (Kernels.Moments.Sum(row, Kernels.Simd.Best) - c * ((double)max + logSum));
             }
-            l[i] = loss;
-            TensorPrimitives.Exp(logp, logp);
+            l[i] = (float)loss;
+            total += loss;
+            Kernels.ElementwiseMath.Exp(logp, logp);
         }
 
         Tensor result = Reduction switch
         {
-            Reduction.Mean => Tensor.Scalar(n == 0 ? float.NaN : TensorPrimitives.Sum(l) / n),
-            Reduction.Sum => Tensor.Scalar(TensorPrimitives.Sum(l)),
+            Reduction.Mean => Tensor.Scalar(n == 0 ? float.NaN : (float)(total / n)),
+            Reduction.Sum => Tensor.Scalar((float)total),
             _ => losses,
         };
         var targetCopy = soft ? target : null;

@@ -32,6 +32,7 @@ public static class LayerConfig
         Add<Tanh>("Tanh", _ => [], (_, _) => new Tanh());
         Add<Sigmoid>("Sigmoid", _ => [], (_, _) => new Sigmoid());
         Add<GELU>("GELU", _ => [], (_, _) => new GELU());
+        Add<Softplus>("Softplus", m => new() { ["beta"] = m.Beta, ["threshold"] = m.Threshold }, (s, _) => new Softplus(s.Float("beta", 1f), s.Float("threshold", 20f)));
         Add<Softmax>("Softmax", m => new() { ["dim"] = m.Dim }, (s, _) => new Softmax(s.Int("dim", -1)));
         Add<LogSoftmax>("LogSoftmax", m => new() { ["dim"] = m.Dim }, (s, _) => new LogSoftmax(s.Int("dim", -1)));
         Add<Identity>("Identity", _ => [], (_, _) => new Identity());

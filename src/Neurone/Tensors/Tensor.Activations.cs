@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Neurone.Autograd;
 
 namespace Neurone.Tensors;
@@ -6,14 +5,14 @@ namespace Neurone.Tensors;
 public partial class Tensor
 {
     /// <summary>
-    /// Softmax along <paramref name="axis"/>: e^(x − max) normalised to sum 1; subtracting the max keeps
-    /// large logits from overflowing. Backward: dx = y ⊙ (g − Σ g⊙y).
+    /// Softmax along dimension <paramref name="dim"/> (negative counts from the end): e^(x − max) normalised to sum
+    /// 1, so logits of any size neither overflow nor all underflow. Backward: dx = y ⊙ (g − Σ g⊙y).
     /// </summary>
-    public Tensor Softmax(int axis = -1)
+    public Tensor Softmax(int dim = -1)
     {
-        int ax = Shapes.Axis("softmax", axis, shape);
+        int ax = Shapes.Axis("softmax", dim, shape);
         var y = new Tensor(shape);
-        ForEachLine(ax, AsReadOnlySpan(), y.AsSpan(), static (x, d) => TensorPrimitives.SoftMax(x, d));
+        ForEachLine(ax, AsReadOnlySpan(), y.AsSpan(), static (x, d) => Kernels.Softmax.Forward(x, d));
         return Graph.Record(y, "softmax", [this], g =>
         {
             var gy = g * y;
@@ -22,15 +21,48 @@ public partial class Tensor
     }
 
     /// <summary>
-    /// log(softmax(x)) along <paramref name="axis"/>, computed as x − max − log Σ e^(x − max) so it
-    /// never takes the log of an underflowed zero. Backward: dx = g − softmax ⊙ Σ g.
+    /// log(softmax(x)) along dimension <paramref name="dim"/>, computed as (x − max) − log Σ e^(x − max): it never
+    /// takes the log of an underflowed zero, and the log-sum is not rounded away next to a large max.
+    /// Backward: dx = g − softmax ⊙ Σ g.
     /// </summary>
-    public Tensor LogSoftmax(int axis = -1)
+    public Tensor LogSoftmax(int dim = -1)
     {
-        int ax = Shapes.Axis("log_softmax", axis, shape);
+        int ax = Shapes.Axis("log_softmax", dim, shape);
         var y = new Tensor(shape);
         ForEachLine(ax, AsReadOnlySpan(), y.AsSpan(), static (x, d) => Kernels.Softmax.LogSoftmax(x, d));
         return Graph.Record(y, "log_softmax", [this], g => [g - y.Exp() * g.Sum(ax, keepDim: true)]);
+    }
+
+    /// <summary>
+    /// log Σ eˣ along dimension <paramref name="dim"/>, as max + log Σ e^(x − max) (PyTorch's <c>logsumexp</c>): −∞
+    /// for an empty dimension, the max itself where it is ±∞. With <paramref name="keepDim"/> the dimension stays
+    /// with size 1. Backward: g ⊙ softmax(x), the softmax computed afresh from x rather than as e^(x − result): the
+    /// float result is rounded to its ulp (1 at 1e7), which e^(x − result) would turn into an error of that size.
+    /// </summary>
+    public Tensor LogSumExp(int dim, bool keepDim = false)
+    {
+        int ax = Shapes.Axis("logsumexp", dim, shape);
+        var (outer, n, inner) = Split(ax);
+        var y = Uninitialized(ReducedShape(ax, keepDim));
+        var src = AsReadOnlySpan();
+        var ys = y.AsSpan();
+        var line = new float[n];
+        var scratch = new float[n];
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                int start = o * n * inner + i;
+                ReadOnlySpan<float> values = line;
+                if (inner == 1) values = src.Slice(start, n);
+                else for (int j = 0; j < n; j++) line[j] = src[start + j * inner];
+                ys[o * inner + i] = Kernels.Softmax.LogSumExp(values, scratch, Kernels.Simd.Best);
+            }
+        return Graph.Record(y, "logsumexp", [this], g =>
+        {
+            var p = new Tensor(shape);
+            ForEachLine(ax, AsReadOnlySpan(), p.AsSpan(), static (x, d) => Kernels.Softmax.Forward(x, d));
+            return [p * (keepDim ? g : g.Unsqueeze(ax))];
+        });
     }
 
     /// <summary>max(x, 0) + slope·min(x, 0).</summary>
@@ -60,21 +92,30 @@ public partial class Tensor
         var y = new Tensor(shape);
         var x = AsReadOnlySpan();
         var d = y.AsSpan();
-        for (int i = 0; i < d.Length; i++) d[i] = x[i] * NormalCdf(x[i]);
+        // x·Φ(x) → 0 as x → −∞ (at −∞ itself too, where the product would be −∞·0).
+        for (int i = 0; i < d.Length; i++) d[i] = float.IsNegativeInfinity(x[i]) ? -0f : (float)(x[i] * NormalCdf(x[i]));
         return Graph.Record(y, "gelu", [this], g =>
         {
             var r = new Tensor(shape);
             var gs = g.AsReadOnlySpan();
             var xs = AsReadOnlySpan();
             var rs = r.AsSpan();
-            const float invSqrt2Pi = 0.3989422804014327f;
+            const double invSqrt2Pi = 0.3989422804014327;
             for (int i = 0; i < rs.Length; i++)
-                rs[i] = gs[i] * (NormalCdf(xs[i]) + xs[i] * invSqrt2Pi * MathF.Exp(-0.5f * xs[i] * xs[i]));
+            {
+                double v = xs[i];
+                // Φ(x) + x·φ(x), in double; x·φ(x) is −∞·0 at −∞, where the derivative tends to 0.
+                rs[i] = double.IsInfinity(v) ? (v > 0 ? gs[i] : 0f) : (float)(gs[i] * (NormalCdf(v) + v * invSqrt2Pi * Math.Exp(-0.5 * v * v)));
+            }
             return [r];
         });
     }
 
-    static float NormalCdf(float x) => 0.5f * (1f + (float)Kernels.SpecialFunctions.Erf(x / Math.Sqrt(2.0)));
+    /// <summary>
+    /// Φ(x) = erfc(−x/√2)/2, in double: 1 + erf(x/√2) would cancel to 0 below x ≈ −5.5 (PyTorch's float32 GELU is
+    /// 0 at −10 and 4% off at −5), where erfc keeps its relative accuracy.
+    /// </summary>
+    static double NormalCdf(double x) => 0.5 * Kernels.SpecialFunctions.Erfc(-x / Math.Sqrt(2.0));
 
     delegate void LineOp(ReadOnlySpan<float> x, Span<float> d);
 

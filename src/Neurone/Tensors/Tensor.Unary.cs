@@ -5,8 +5,10 @@ namespace Neurone.Tensors;
 
 public partial class Tensor
 {
-    // Elementwise functions of one tensor, each with its derivative beneath it. Values come from
-    // TensorPrimitives (vectorised); derivatives reuse the saved input x or output y, whichever is cheaper.
+    // Elementwise functions of one tensor, each with its derivative beneath it. Exp, Log, Tanh, Sigmoid and
+    // Softplus come from Kernels.ElementwiseMath (faithful over the whole range, the same bits on every CPU); the
+    // exactly rounded ones from TensorPrimitives. Derivatives reuse the saved input x or output y, whichever is
+    // cheaper, except where only x keeps them accurate (tanh and sigmoid, once the output rounds to ±1).
 
     /// <summary>−x.</summary>
     public Tensor Neg()
@@ -18,14 +20,14 @@ public partial class Tensor
     /// <summary>eˣ.</summary>
     public Tensor Exp()
     {
-        var y = Map(this, static (x, d) => TensorPrimitives.Exp(x, d));
+        var y = Map(this, static (x, d) => Kernels.ElementwiseMath.Exp(x, d));
         return Graph.Record(y, "exp", [this], g => [g * y]);
     }
 
     /// <summary>Natural logarithm (−∞ at 0, NaN below).</summary>
     public Tensor Log()
     {
-        var y = Map(this, static (x, d) => TensorPrimitives.Log(x, d));
+        var y = Map(this, static (x, d) => Kernels.ElementwiseMath.Log(x, d));
         return Graph.Record(y, "log", [this], g => [g / this]);
     }
 
@@ -43,18 +45,66 @@ public partial class Tensor
         return Graph.Record(y, "abs", [this], g => [g * (Gt(0f) - Lt(0f))]);
     }
 
-    /// <summary>Hyperbolic tangent.</summary>
+    /// <summary>
+    /// Hyperbolic tangent. Backward: g·4e/(1 + e)² with e = e^(−2|x|), which is 1 − tanh² computed from x: PyTorch's
+    /// 1 − y² is 0 once y rounds to ±1 (|x| above about 9) and loses relative accuracy well before.
+    /// </summary>
     public Tensor Tanh()
     {
-        var y = Map(this, static (x, d) => TensorPrimitives.Tanh(x, d));
-        return Graph.Record(y, "tanh", [this], g => [g * (1f - y * y)]);
+        var y = Map(this, static (x, d) => Kernels.ElementwiseMath.Tanh(x, d));
+        return Graph.Record(y, "tanh", [this], g => [Gradient(this, g, static (x, gs, d) => Kernels.ElementwiseMath.TanhGradient(x, gs, d))]);
     }
 
-    /// <summary>1 / (1 + e⁻ˣ).</summary>
+    /// <summary>
+    /// 1 / (1 + e⁻ˣ). Backward: g·e/(1 + e)² with e = e^(−|x|), which is σ(1 − σ) computed from x: PyTorch's
+    /// y(1 − y) is 0 once y rounds to 1 (x above about 17).
+    /// </summary>
     public Tensor Sigmoid()
     {
-        var y = Map(this, static (x, d) => TensorPrimitives.Sigmoid(x, d));
-        return Graph.Record(y, "sigmoid", [this], g => [g * y * (1f - y)]);
+        var y = Map(this, static (x, d) => Kernels.ElementwiseMath.Sigmoid(x, d));
+        return Graph.Record(y, "sigmoid", [this], g => [Gradient(this, g, static (x, gs, d) => Kernels.ElementwiseMath.SigmoidGradient(x, gs, d))]);
+    }
+
+    /// <summary>
+    /// Softplus, ln(1 + e^(βx))/β, and x itself where βx exceeds <paramref name="threshold"/> (PyTorch's defaults:
+    /// β = 1, threshold 20). Backward: σ(βx), or 1 above the threshold.
+    /// </summary>
+    public Tensor Softplus(float beta = 1f, float threshold = 20f)
+    {
+        if (!(beta > 0f) || float.IsInfinity(beta)) throw new ArgumentOutOfRangeException(nameof(beta), beta, "softplus: expected a positive finite beta.");
+        var y = Uninitialized(shape);
+        var xs = AsReadOnlySpan();
+        var ys = y.AsSpan();
+        if (beta == 1f) Kernels.ElementwiseMath.Softplus(xs, ys);
+        else
+        {
+            TensorPrimitives.Multiply(xs, beta, ys);
+            Kernels.ElementwiseMath.Softplus(ys, ys);
+            TensorPrimitives.Divide(ys, beta, ys);
+        }
+        for (int i = 0; i < ys.Length; i++) if (xs[i] * beta > threshold) ys[i] = xs[i];
+        return Graph.Record(y, "softplus", [this], g =>
+        {
+            var d = Uninitialized(shape);
+            var x = AsReadOnlySpan();
+            var gs = g.AsReadOnlySpan();
+            var ds = d.AsSpan();
+            TensorPrimitives.Multiply(x, beta, ds);
+            Kernels.ElementwiseMath.Sigmoid(ds, ds);
+            TensorPrimitives.Multiply(ds, gs, ds);
+            for (int i = 0; i < ds.Length; i++) if (x[i] * beta > threshold) ds[i] = gs[i];
+            return [d];
+        });
+    }
+
+    delegate void GradientKernel(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> d);
+
+    /// <summary>A fresh tensor of <paramref name="kernel"/>(x, g) for an elementwise op's backward.</summary>
+    static Tensor Gradient(Tensor x, Tensor g, GradientKernel kernel)
+    {
+        var d = Uninitialized(x.shape);
+        kernel(x.AsReadOnlySpan(), g.AsReadOnlySpan(), d.AsSpan());
+        return d;
     }
 
     /// <summary>max(x, 0); the gradient at 0 is 0, as in PyTorch.</summary>

@@ -131,6 +131,34 @@ public class CliTests : IDisposable
         Assert.Contains("3 features", bad.Err);
     }
 
+    // Issue 17, defect 3: logits above 88 printed NaN probabilities and exited 0. A model whose logits for the rows
+    // are [1010, 1000] and [−1e4, 1e4] now gives their probabilities; one with a NaN weight is refused, exit code 2.
+    [Fact]
+    public void PredictGivesProbabilitiesForHugeLogitsAndRefusesNonFiniteOutputs()
+    {
+        var layer = new Linear(2, 2);
+        using (GradMode.NoGrad())
+        {
+            new[] { 1f, 0f, 0f, 1f }.CopyTo(layer.Weight.AsSpan());
+            layer.Bias!.AsSpan().Clear();
+        }
+        string model = Path.Combine(folder, "identity.safetensors");
+        Model.Save(new Sequential(layer), model);
+        string rows = Path.Combine(folder, "huge.csv");
+        File.WriteAllLines(rows, ["1010,1000", "-10000,10000"]);
+        var (code, output, error) = Run("predict", model, rows);
+        Assert.True(code == 0, error);
+        var lines = output.Trim().Split('\n').Select(l => l.Trim()).ToArray();
+        Assert.Equal(["row,class,probability", "1,0,1.0000", "2,1,1.0000"], lines);
+
+        using (GradMode.NoGrad()) layer.Weight.AsSpan()[0] = float.NaN;
+        Model.Save(new Sequential(layer), model);
+        var bad = Run("predict", model, rows);
+        Assert.Equal(2, bad.Code);
+        Assert.Equal("", bad.Out);
+        Assert.Equal("neurone: the model's output for row 1 is NaN, not a probability: its weights or that row's features are not finite or are far outside their range.", bad.Err.Trim());
+    }
+
     [Theory]
     [InlineData("demo --epochs 0", "--epochs must be at least 1")]
     [InlineData("demo --bogus", "--bogus")]
