@@ -36,7 +36,7 @@ public sealed class Softplus(float beta = 1f, float threshold = 20f) : Module
 {
     public float Beta { get; } = beta;
     public float Threshold { get; } = threshold;
-    public override Tensor Forward(Tensor input) => input.Softplus(Beta, Threshold);
+    public override Tensor Forward(Tensor input) => F.Softplus(input, Beta, Threshold);
     public override string Describe() => $"Softplus(beta={Beta}, threshold={Threshold})";
 }
 

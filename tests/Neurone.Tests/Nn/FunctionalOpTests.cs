@@ -139,6 +139,7 @@ public class FunctionalOpTests
         SameBits(() => new ReLU().Forward(x), () => F.Relu(x), x);
         SameBits(() => new LeakyReLU(0.2f).Forward(x), () => F.LeakyRelu(x, 0.2f), x);
         SameBits(() => new GELU().Forward(x), () => F.Gelu(x), x);
+        SameBits(() => new Softplus(2f, 1f).Forward(x), () => F.Softplus(x, 2f, 1f), x);
         SameBits(() => new Tanh().Forward(x), () => F.Tanh(x), x);
         SameBits(() => new Sigmoid().Forward(x), () => F.Sigmoid(x), x);
         SameBits(() => new Softmax(0).Forward(x), () => F.Softmax(x, 0), x);

@@ -22,6 +22,9 @@ public static partial class F
     /// <summary>Logistic sigmoid, 1 / (1 + e⁻ˣ).</summary>
     public static Tensor Sigmoid(Tensor input) => input.Sigmoid();
 
+    /// <summary>ln(1 + e^(βx))/β, and x where βx exceeds <paramref name="threshold"/> (PyTorch's defaults: β = 1, threshold 20).</summary>
+    public static Tensor Softplus(Tensor input, float beta = 1f, float threshold = 20f) => input.Softplus(beta, threshold);
+
     /// <summary>Softmax along <paramref name="dim"/> (default: the last dimension).</summary>
     public static Tensor Softmax(Tensor input, int dim = -1) => input.Softmax(dim);
 
