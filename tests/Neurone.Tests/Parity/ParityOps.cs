@@ -1,0 +1,52 @@
+using Neurone.Tensors;
+
+namespace Neurone.Tests.Parity;
+
+/// <summary>
+/// Runs a parity step with Neurone's ops: the one place that maps the script's op names (PyTorch's) to ours. An op
+/// the script knows and this does not fails the case by name, so a new op in the script cannot be skipped quietly.
+/// </summary>
+internal static class ParityOps
+{
+    public static Tensor Run(ParityStep s, IReadOnlyList<Tensor> a) => s.Op switch
+    {
+        "neg" => a[0].Neg(),
+        "abs" => a[0].Abs(),
+        "exp" => a[0].Exp(),
+        "log" => a[0].Log(),
+        "sqrt" => a[0].Sqrt(),
+        "tanh" => a[0].Tanh(),
+        "sigmoid" => a[0].Sigmoid(),
+        "relu" => a[0].Relu(),
+        "gelu" => a[0].Gelu(),
+        "square" => a[0].Square(),
+        "leaky_relu" => a[0].LeakyRelu(s.Float("slope")),
+        "clamp" => a[0].Clamp(s.Float("min"), s.Float("max")),
+        "pow_scalar" => a[0].Pow(s.Float("exponent")),
+        "add_scalar" => a[0] + s.Float("value"),
+        "add" => a[0] + a[1],
+        "sub" => a[0] - a[1],
+        "mul" => a[0] * a[1],
+        "div" => a[0] / a[1],
+        "maximum" => Tensor.Maximum(a[0], a[1]),
+        "minimum" => Tensor.Minimum(a[0], a[1]),
+        "sum_dim" => a[0].Sum(s.Int("dim"), s.Bool("keepdim")),
+        "mean_dim" => a[0].Mean(s.Int("dim"), s.Bool("keepdim")),
+        "max_dim" => a[0].Max(s.Int("dim"), s.Bool("keepdim")),
+        "min_dim" => a[0].Min(s.Int("dim"), s.Bool("keepdim")),
+        "var_dim" => a[0].Var(s.Int("dim"), s.Bool("keepdim"), s.Int("correction")),
+        "std_dim" => a[0].Std(s.Int("dim"), s.Bool("keepdim"), s.Int("correction")),
+        "softmax" => a[0].Softmax(s.Int("dim")),
+        "log_softmax" => a[0].LogSoftmax(s.Int("dim")),
+        "transpose" => a[0].Transpose(s.Int("dim0"), s.Int("dim1")),
+        "permute" => a[0].Permute(s.Ints("dims")),
+        "reshape" => a[0].Reshape(s.Ints("shape")),
+        "unsqueeze" => a[0].Unsqueeze(s.Int("dim")),
+        "flatten" => a[0].Flatten(s.Int("start_dim"), s.Int("end_dim")),
+        "cat" => Tensor.Concat([a[0], a[1]], s.Int("dim")),
+        "stack" => Tensor.Stack([a[0], a[1]], s.Int("dim")),
+        "slice" => a[0].Slice(s.Int("start"), s.Int("count")),
+        "matmul" => Tensor.MatMul(a[0], a[1]),
+        _ => throw new NotSupportedException($"parity: the script's op '{s.Op}' has no Neurone counterpart in ParityOps."),
+    };
+}

@@ -1,0 +1,333 @@
+"""Writes tests/Neurone.Tests/Fixtures/parity_reference.json: random op graphs run by PyTorch in float64, with
+their outputs and the gradients of every input, for Neurone's parity suite (tests/Neurone.Tests/Parity).
+
+Run from this folder with Debian's torch:  /usr/bin/python3 make_parity_reference.py
+Each case is a short program: float inputs (values rounded to float32 first, so both sides start from the same
+numbers), then two to five steps, each an op of the catalogue below applied to the running value and, for binary
+ops, to a fresh input of a broadcastable shape. The loss is sum(output * cotangent); the gradients are those of
+the inputs. A fixed seed makes the file reproducible."""
+import json, os, random
+import numpy as np
+import torch
+
+torch.set_default_dtype(torch.float64)
+SEED = 19
+CASES = 400
+
+
+class Program:
+    """Builds one case: inputs, steps, and the torch values that run alongside."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.inputs, self.steps, self.values = [], [], {}
+        self.next_value = 0
+
+    def fresh(self, shape, low=-2.0, high=2.0, positive=False):
+        data = np.random.default_rng(self.rng.randrange(1 << 30)).uniform(low, high, size=shape)
+        if positive:
+            data = np.abs(data) + 0.5
+        data = data.astype(np.float32).astype(np.float64)
+        name = f"x{len(self.inputs)}"
+        t = torch.tensor(data, requires_grad=True)
+        self.inputs.append((name, t))
+        self.values[name] = t
+        return name
+
+    def index_input(self, values, shape):
+        """An integer input (indices, labels): never differentiated."""
+        name = f"i{len(self.inputs)}"
+        t = torch.tensor(np.array(values, dtype=np.int64).reshape(shape))
+        self.inputs.append((name, t))
+        self.values[name] = t
+        return name
+
+    def bool_input(self, values, shape):
+        name = f"b{len(self.inputs)}"
+        t = torch.tensor(np.array(values, dtype=bool).reshape(shape))
+        self.inputs.append((name, t))
+        self.values[name] = t
+        return name
+
+    def step(self, op, args, fn, **attrs):
+        out = fn(*[self.values[a] for a in args])
+        name = f"v{self.next_value}"
+        self.next_value += 1
+        self.values[name] = out
+        self.steps.append({"out": name, "op": op, "args": args, "attrs": attrs})
+        return name
+
+
+def random_shape(rng, rank=None, low=1, high=4):
+    rank = rng.randint(1, 4) if rank is None else rank
+    return [rng.randint(low, high) for _ in range(rank)]
+
+
+def broadcast_partner(rng, shape):
+    """A shape that broadcasts against `shape`: some dims set to 1, some leading dims dropped."""
+    partner = [1 if rng.random() < 0.3 else d for d in shape]
+    drop = rng.randint(0, len(partner) - 1) if len(partner) > 1 and rng.random() < 0.3 else 0
+    return partner[drop:] or [1]
+
+
+def dim_of(rng, t):
+    d = rng.randrange(t.dim())
+    return d - t.dim() if rng.random() < 0.3 else d  # negative dims too
+
+
+# ---- the catalogue: each entry adds one step (and any fresh inputs) to the program and returns the new value ----
+
+def unary(op, fn, guard=None):
+    def add(p, v):
+        if guard and not guard(p.values[v]):
+            return None
+        return p.step(op, [v], fn)
+    return add
+
+
+def binary(op, fn, positive_right=False):
+    def add(p, v):
+        shape = list(p.values[v].shape) or [1]
+        other = p.fresh(broadcast_partner(p.rng, shape), positive=positive_right)
+        args = [v, other] if positive_right or p.rng.random() < 0.5 else [other, v]
+        return p.step(op, args, fn)
+    return add
+
+
+def moderate(t):
+    return t.abs().max().item() < 15
+
+
+def reduction(op, fn_dim, unique=False):
+    def add(p, v):
+        t = p.values[v]
+        if t.dim() == 0:
+            return None
+        dim, keep = dim_of(p.rng, t), p.rng.random() < 0.5
+        # Which of tied extremes receives the gradient is PyTorch's implementation detail: tied rows are skipped.
+        if unique and ((t == fn_dim(t, dim, True)).sum(dim) > 1).any():
+            return None
+        return p.step(op, [v], lambda x: fn_dim(x, dim, keep), dim=dim, keepdim=keep)
+    return add
+
+
+def var_like(op, fn):
+    def add(p, v):
+        t = p.values[v]
+        if t.dim() == 0:
+            return None
+        dim, keep = dim_of(p.rng, t), p.rng.random() < 0.5
+        if t.shape[dim] < 2:
+            return None
+        correction = p.rng.choice([0, 1])
+        return p.step(op, [v], lambda x: fn(x, dim, keep, correction), dim=dim, keepdim=keep, correction=correction)
+    return add
+
+
+def softmax_like(op, fn):
+    def add(p, v):
+        t = p.values[v]
+        if t.dim() == 0:
+            return None
+        dim = dim_of(p.rng, t)
+        return p.step(op, [v], lambda x: fn(x, dim), dim=dim)
+    return add
+
+
+def positive_then(op, fn):
+    """Ops defined on positive numbers (log, sqrt, fractional powers): applied to |x| + 0.5, written as steps."""
+    def add(p, v):
+        a = p.step("abs", [v], torch.abs)
+        b = p.step("add_scalar", [a], lambda x: x + 0.5, value=0.5)
+        return p.step(op, [b], fn)
+    return add
+
+
+def transpose(p, v):
+    t = p.values[v]
+    if t.dim() < 2:
+        return None
+    d0, d1 = dim_of(p.rng, t), dim_of(p.rng, t)
+    return p.step("transpose", [v], lambda x: x.transpose(d0, d1), dim0=d0, dim1=d1)
+
+
+def permute(p, v):
+    t = p.values[v]
+    if t.dim() < 2:
+        return None
+    dims = list(range(t.dim()))
+    p.rng.shuffle(dims)
+    return p.step("permute", [v], lambda x: x.permute(*dims), dims=dims)
+
+
+def reshape(p, v):
+    t = p.values[v]
+    n = t.numel()
+    factors, rest = [], n
+    for _ in range(p.rng.randint(0, 2)):
+        divisors = [d for d in range(1, rest + 1) if rest % d == 0]
+        f = p.rng.choice(divisors)
+        factors.append(f)
+        rest //= f
+    shape = factors + [rest]
+    if p.rng.random() < 0.3:
+        shape[p.rng.randrange(len(shape))] = -1
+    return p.step("reshape", [v], lambda x: x.reshape(shape), shape=shape)
+
+
+def unsqueeze(p, v):
+    t = p.values[v]
+    if t.dim() >= 5:
+        return None
+    dim = p.rng.randint(-(t.dim() + 1), t.dim())
+    return p.step("unsqueeze", [v], lambda x: x.unsqueeze(dim), dim=dim)
+
+
+def flatten(p, v):
+    t = p.values[v]
+    if t.dim() < 2:
+        return None
+    start = p.rng.randrange(t.dim())
+    end = p.rng.randrange(start, t.dim())
+    return p.step("flatten", [v], lambda x: x.flatten(start, end), start_dim=start, end_dim=end)
+
+
+def concat(p, v):
+    t = p.values[v]
+    if t.dim() == 0:
+        return None
+    dim = dim_of(p.rng, t)
+    shape = list(t.shape)
+    shape[dim] = p.rng.randint(1, 3)
+    other = p.fresh(shape)
+    args = [v, other] if p.rng.random() < 0.5 else [other, v]
+    return p.step("cat", args, lambda a, b: torch.cat([a, b], dim), dim=dim)
+
+
+def stack(p, v):
+    t = p.values[v]
+    if t.dim() >= 4:
+        return None
+    other = p.fresh(list(t.shape))
+    dim = p.rng.randint(0, t.dim())
+    return p.step("stack", [v, other], lambda a, b: torch.stack([a, b], dim), dim=dim)
+
+
+def slice_rows(p, v):
+    t = p.values[v]
+    if t.dim() == 0 or t.shape[0] < 2:
+        return None
+    start = p.rng.randrange(t.shape[0])
+    count = p.rng.randint(1, t.shape[0] - start)
+    return p.step("slice", [v], lambda x: x[start:start + count], start=start, count=count)
+
+
+def matmul(p, v):
+    t = p.values[v]
+    if t.dim() not in (2, 3):
+        return None
+    k, n = t.shape[-1], p.rng.randint(1, 5)
+    other = p.fresh(list(t.shape[:-2]) + [k, n])
+    return p.step("matmul", [v, other], torch.matmul)
+
+
+def pow_scalar(p, v):
+    e = p.rng.choice([2.0, 3.0])
+    return p.step("pow_scalar", [v], lambda x: x.pow(e), exponent=e)
+
+
+def clamp(p, v):
+    lo = p.rng.choice([-1.5, -0.5])
+    hi = p.rng.choice([0.5, 1.5])
+    return p.step("clamp", [v], lambda x: x.clamp(lo, hi), min=lo, max=hi)
+
+
+def leaky_relu(p, v):
+    return p.step("leaky_relu", [v], lambda x: torch.nn.functional.leaky_relu(x, 0.1), slope=0.1)
+
+
+CATALOGUE = {
+    "neg": unary("neg", torch.neg),
+    "abs": unary("abs", torch.abs),
+    "exp": unary("exp", torch.exp, moderate),
+    "tanh": unary("tanh", torch.tanh),
+    "sigmoid": unary("sigmoid", torch.sigmoid),
+    "relu": unary("relu", torch.relu),
+    "gelu": unary("gelu", torch.nn.functional.gelu),
+    "square": unary("square", torch.square, moderate),
+    "leaky_relu": leaky_relu,
+    "clamp": clamp,
+    "pow_scalar": pow_scalar,
+    "log": positive_then("log", torch.log),
+    "sqrt": positive_then("sqrt", torch.sqrt),
+    "add": binary("add", torch.add),
+    "sub": binary("sub", torch.sub),
+    "mul": binary("mul", torch.mul),
+    "div": binary("div", torch.div, positive_right=True),
+    "maximum": binary("maximum", torch.maximum),
+    "minimum": binary("minimum", torch.minimum),
+    "sum_dim": reduction("sum_dim", lambda x, d, k: x.sum(d, keepdim=k)),
+    "mean_dim": reduction("mean_dim", lambda x, d, k: x.mean(d, keepdim=k)),
+    "max_dim": reduction("max_dim", lambda x, d, k: x.max(d, keepdim=k).values, unique=True),
+    "min_dim": reduction("min_dim", lambda x, d, k: x.min(d, keepdim=k).values, unique=True),
+    "var_dim": var_like("var_dim", lambda x, d, k, c: x.var(d, keepdim=k, unbiased=bool(c))),
+    "std_dim": var_like("std_dim", lambda x, d, k, c: x.std(d, keepdim=k, unbiased=bool(c))),
+    "softmax": softmax_like("softmax", lambda x, d: torch.softmax(x, d)),
+    "log_softmax": softmax_like("log_softmax", lambda x, d: torch.log_softmax(x, d)),
+    "transpose": transpose,
+    "permute": permute,
+    "reshape": reshape,
+    "unsqueeze": unsqueeze,
+    "flatten": flatten,
+    "cat": concat,
+    "stack": stack,
+    "slice": slice_rows,
+    "matmul": matmul,
+}
+
+
+def make_case(index, rng):
+    p = Program(rng)
+    v = p.fresh(random_shape(rng))
+    names = sorted(CATALOGUE)
+    # Every op leads at least a few cases (round robin on the first op), then the rest of the chain is random.
+    wanted = [names[index % len(names)]] + [rng.choice(names) for _ in range(rng.randint(1, 4))]
+    for op in wanted:
+        for _ in range(8):
+            out = CATALOGUE[op](p, v)
+            if out is not None:
+                v = out
+                break
+            op = rng.choice(names)
+        if p.values[v].numel() > 512:
+            break
+    out = p.values[v]
+    cot = torch.tensor(np.random.default_rng(rng.randrange(1 << 30)).uniform(-1, 1, size=tuple(out.shape)))
+    (out * cot).sum().backward()
+    floats = [(n, t) for n, t in p.inputs if t.dtype == torch.float64]
+    return {
+        "name": f"case{index:03d}-" + "-".join(s["op"] for s in p.steps),
+        "inputs": [{"name": n, "dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape),
+                    "data": t.detach().flatten().tolist()} for n, t in p.inputs],
+        "steps": p.steps,
+        "output": v,
+        "output_shape": list(out.shape),
+        "output_data": out.detach().flatten().tolist(),
+        "cotangent": cot.flatten().tolist(),
+        "grads": {n: (t.grad.flatten().tolist() if t.grad is not None else [0.0] * t.numel()) for n, t in floats},
+    }
+
+
+def main():
+    rng = random.Random(SEED)
+    cases = [make_case(i, rng) for i in range(CASES)]
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, "..", "Neurone.Tests", "Fixtures", "parity_reference.json")
+    with open(path, "w") as f:
+        json.dump({"torch": torch.__version__, "seed": SEED, "ops": sorted(CATALOGUE), "cases": cases}, f,
+                  separators=(",", ":"))
+    print(f"wrote {len(cases)} cases over {len(CATALOGUE)} ops to {os.path.normpath(path)}")
+
+
+if __name__ == "__main__":
+    main()
