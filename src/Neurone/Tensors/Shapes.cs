@@ -32,13 +32,15 @@ internal static class Shapes
         return s;
     }
 
-    /// <summary>Turns a possibly negative axis into 0..rank-1, or names the op, the axis and the shape.</summary>
+    /// <summary>Turns a possibly negative dimension into 0..rank-1, or names the op, the dimension and the shape.</summary>
     public static int Axis(string op, int axis, ReadOnlySpan<int> shape)
     {
         int rank = shape.Length;
         int a = axis < 0 ? axis + rank : axis;
         if (a < 0 || a >= rank)
-            throw new ArgumentOutOfRangeException(nameof(axis), $"{op}: axis {axis} is out of range for shape {Format(shape)} (rank {rank}).");
+            throw new ArgumentOutOfRangeException("dim", rank == 0
+                ? $"{op}: dimension {axis} is out of range for a scalar (shape {Format(shape)}, rank 0, has no dimensions)."
+                : $"{op}: dimension {axis} is out of range for shape {Format(shape)} (rank {rank}, expected {-rank}..{rank - 1}).");
         return a;
     }
 

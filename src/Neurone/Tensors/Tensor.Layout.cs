@@ -73,13 +73,24 @@ public partial class Tensor
         return ViewAs(result.ToArray(), "unsqueeze");
     }
 
-    /// <summary>Removes dimension <paramref name="dim"/>, which must have size 1 (a view).</summary>
+    /// <summary>
+    /// Removes dimension <paramref name="dim"/> if it has size 1 (a view); a dimension of another size is left as
+    /// it is, as in PyTorch, so <c>x.Squeeze(-1)</c> works whether or not the last dimension is 1.
+    /// </summary>
     public Tensor Squeeze(int dim)
     {
         int d = Shapes.Axis("squeeze", dim, shape);
-        if (shape[d] != 1) throw new ArgumentException($"squeeze: dimension {dim} of shape {Shapes.Format(shape)} has size {shape[d]}, expected 1.");
+        if (shape[d] != 1) return ViewAs((int[])shape.Clone(), "squeeze");
         var result = new List<int>(shape);
         result.RemoveAt(d);
+        return ViewAs(result.ToArray(), "squeeze");
+    }
+
+    /// <summary>Removes every dimension of size 1 (a view).</summary>
+    public Tensor Squeeze()
+    {
+        var result = new List<int>(shape);
+        result.RemoveAll(size => size == 1);
         return ViewAs(result.ToArray(), "squeeze");
     }
 
@@ -159,74 +170,11 @@ public partial class Tensor
         });
     }
 
-    /// <summary>Joins tensors along <paramref name="axis"/>; all other dimensions must agree.</summary>
-    public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis = 0)
-    {
-        ArgumentNullException.ThrowIfNull(tensors);
-        if (tensors.Count == 0) throw new ArgumentException("concat: expected at least one tensor, got none.");
-        var first = tensors[0].shape;
-        if (first.Length == 0) throw new ArgumentException("concat: scalars have no axis to join along; unsqueeze them first.");
-        int ax = Shapes.Axis("concat", axis, first);
-        var result = (int[])first.Clone();
-        result[ax] = 0;
-        foreach (var t in tensors)
-        {
-            bool ok = t.Rank == first.Length;
-            for (int i = 0; ok && i < first.Length; i++) ok = i == ax || t.shape[i] == first[i];
-            if (!ok) throw new ArgumentException($"concat: shapes {Shapes.Format(first)} and {Shapes.Format(t.shape)} differ outside axis {ax}.");
-            result[ax] += t.shape[ax];
-        }
-        var r = Uninitialized(result);
-        // Each input contributes one contiguous block per outer index.
-        int outer = 1;
-        for (int i = 0; i < ax; i++) outer *= first[i];
-        int inner = 1;
-        for (int i = ax + 1; i < first.Length; i++) inner *= first[i];
-        var dst = r.AsSpan();
-        int rowOut = result[ax] * inner;
-        int at = 0;
-        foreach (var t in tensors)
-        {
-            int block = t.shape[ax] * inner;
-            var src = t.AsReadOnlySpan();
-            for (int o = 0; o < outer; o++) src.Slice(o * block, block).CopyTo(dst.Slice(o * rowOut + at, block));
-            at += block;
-        }
-        var inputs = tensors.ToArray();
-        return Graph.Record(r, "concat", inputs, g =>
-        {
-            var grads = new Tensor?[inputs.Length];
-            var gs = g.AsReadOnlySpan();
-            int from = 0;
-            for (int n = 0; n < inputs.Length; n++)
-            {
-                int block = inputs[n].shape[ax] * inner;
-                if (inputs[n].RequiresGrad)
-                {
-                    var part = new Tensor(inputs[n].shape);
-                    var ps = part.AsSpan();
-                    for (int o = 0; o < outer; o++) gs.Slice(o * rowOut + from, block).CopyTo(ps.Slice(o * block, block));
-                    grads[n] = part;
-                }
-                from += block;
-            }
-            return grads;
-        });
-    }
-
-    /// <summary>Joins tensors along a new dimension <paramref name="axis"/> (PyTorch's <c>stack</c>).</summary>
-    public static Tensor Stack(IReadOnlyList<Tensor> tensors, int axis = 0)
-    {
-        ArgumentNullException.ThrowIfNull(tensors);
-        if (tensors.Count == 0) throw new ArgumentException("stack: expected at least one tensor, got none.");
-        var parts = new Tensor[tensors.Count];
-        for (int i = 0; i < parts.Length; i++) parts[i] = tensors[i].Unsqueeze(axis);
-        return Concat(parts, axis);
-    }
-
     /// <summary>
-    /// A copy with the dimensions reordered: result dimension i is this tensor's dimension
-    /// <paramref name="dims"/>[i].
+    /// The dimensions reordered: result dimension i is this tensor's dimension <paramref name="dims"/>[i]
+    /// (negative values count from the end). PyTorch returns a strided view; a Neurone tensor is one
+    /// contiguous window, so this is a copy, except when only size-1 dimensions move (then the elements keep
+    /// their order and the result is a view).
     /// </summary>
     public Tensor Permute(params int[] dims)
     {
@@ -243,14 +191,33 @@ public partial class Tensor
             result[i] = shape[d];
             strides[i] = srcStrides[d];
         }
-        var t = Uninitialized(result);
-        StridedCopy(AsReadOnlySpan(), strides, result, t.AsSpan());
         var inverse = new int[Rank];
         for (int i = 0; i < Rank; i++) inverse[Shapes.Axis("permute", dims[i], shape)] = i;
+        // When only size-1 dimensions move (or nothing is there), the elements keep their row-major order: a view.
+        if (KeepsLayout(result, strides)) return ViewAs(result, "permute");
+        var t = Uninitialized(result);
+        StridedCopy(AsReadOnlySpan(), strides, result, t.AsSpan());
         return Graph.Record(t, "permute", [this], g => [g.Permute(inverse)]);
     }
 
-    /// <summary>A copy with dimensions <paramref name="dim0"/> and <paramref name="dim1"/> swapped.</summary>
+    /// <summary>True when reading with these strides walks the storage in order: the dimensions of size above 1 keep their order.</summary>
+    static bool KeepsLayout(int[] outShape, int[] strides)
+    {
+        if (Array.IndexOf(outShape, 0) >= 0) return true;
+        int previous = int.MaxValue;
+        for (int i = 0; i < outShape.Length; i++)
+        {
+            if (outShape[i] == 1) continue;
+            if (strides[i] > previous) return false;
+            previous = strides[i];
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Dimensions <paramref name="dim0"/> and <paramref name="dim1"/> swapped, at any rank (negative dims count
+    /// from the end). A copy, or a view when the swap moves only size-1 dimensions; see <see cref="Permute"/>.
+    /// </summary>
     public Tensor Transpose(int dim0, int dim1)
     {
         var dims = new int[Rank];
@@ -269,23 +236,69 @@ public partial class Tensor
         return Graph.Record(r, "t", [this], g => [g.T()]);
     }
 
-    /// <summary>Writes src (read with the given strides over <paramref name="outShape"/>) to dst in row-major order.</summary>
+    /// <summary>
+    /// Writes src (read with the given strides over <paramref name="outShape"/>) to dst in row-major order.
+    /// Dimensions that are read as one run are merged first; then a unit inner stride copies whole runs, and a
+    /// swap of the last two merged dimensions (a batch of matrix transposes, as attention's Kᵀ) goes through
+    /// the tiled transpose kernel.
+    /// </summary>
     static void StridedCopy(ReadOnlySpan<float> src, int[] strides, int[] outShape, Span<float> dst)
     {
-        int rank = outShape.Length;
         if (dst.Length == 0) return;
-        if (rank == 0) { dst[0] = src[0]; return; }
+        var (sizes, steps) = MergeRuns(outShape, strides);
+        int rank = sizes.Length;
+        int inner = sizes[rank - 1], innerStride = steps[rank - 1];
+        if (rank >= 2 && innerStride == sizes[rank - 2] && steps[rank - 2] == 1)
+        {
+            // dst matrix [rows=sizes[^2], cols=inner] is the transpose of a contiguous [inner, rows] source block.
+            int rows = sizes[rank - 2], block = rows * inner;
+            int batches = dst.Length / block;
+            var batchIndex = new int[rank - 2];
+            for (int b = 0; b < batches; b++)
+            {
+                int from = 0;
+                for (int i = 0; i < rank - 2; i++) from += batchIndex[i] * steps[i];
+                Kernels.Transpose.Copy(src.Slice(from, block), inner, rows, dst.Slice(b * block, block));
+                for (int d = rank - 3; d >= 0 && ++batchIndex[d] == sizes[d]; d--) batchIndex[d] = 0;
+            }
+            return;
+        }
         var index = new int[rank];
-        int inner = outShape[rank - 1], innerStride = strides[rank - 1];
         int at = 0;
         while (true)
         {
             int baseOffset = 0;
-            for (int i = 0; i < rank - 1; i++) baseOffset += index[i] * strides[i];
-            for (int j = 0; j < inner; j++) dst[at++] = src[baseOffset + j * innerStride];
+            for (int i = 0; i < rank - 1; i++) baseOffset += index[i] * steps[i];
+            if (innerStride == 1) src.Slice(baseOffset, inner).CopyTo(dst.Slice(at, inner));
+            else for (int j = 0; j < inner; j++) dst[at + j] = src[baseOffset + j * innerStride];
+            at += inner;
             int d = rank - 2;
-            while (d >= 0 && ++index[d] == outShape[d]) index[d--] = 0;
+            while (d >= 0 && ++index[d] == sizes[d]) index[d--] = 0;
             if (d < 0) return;
         }
+    }
+
+    /// <summary>Drops size-1 dimensions and merges dimension i into i+1 where stride[i] == stride[i+1]·size[i+1]; never empty.</summary>
+    static (int[] sizes, int[] strides) MergeRuns(int[] shape, int[] strides)
+    {
+        var sizes = new List<int>(shape.Length);
+        var steps = new List<int>(shape.Length);
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (shape[i] == 1) continue;
+            int n = sizes.Count;
+            if (n > 0 && steps[n - 1] == strides[i] * shape[i])
+            {
+                sizes[n - 1] *= shape[i];
+                steps[n - 1] = strides[i];
+            }
+            else
+            {
+                sizes.Add(shape[i]);
+                steps.Add(strides[i]);
+            }
+        }
+        if (sizes.Count == 0) { sizes.Add(1); steps.Add(1); }
+        return (sizes.ToArray(), steps.ToArray());
     }
 }

@@ -49,18 +49,18 @@ public partial class Tensor
     /// <summary>Flat index of the largest element (first one on ties).</summary>
     public int ArgMax() => TensorPrimitives.IndexOfMax(NonEmpty("argmax"));
 
-    /// <summary>Sum along <paramref name="axis"/>; with <paramref name="keepDim"/> the axis stays with size 1.</summary>
-    public Tensor Sum(int axis, bool keepDim = false)
+    /// <summary>Sum along <paramref name="dim"/>; with <paramref name="keepDim"/> the dimension stays with size 1.</summary>
+    public Tensor Sum(int dim, bool keepDim = false)
     {
-        var y = Reduce("sum", axis, keepDim, static (x, d) => TensorPrimitives.Add(x, d, d), static x => TensorPrimitives.Sum(x), initial: 0f);
-        int ax = Shapes.Axis("sum", axis, shape);
+        var y = Reduce("sum", dim, keepDim, static (x, d) => TensorPrimitives.Add(x, d, d), static x => TensorPrimitives.Sum(x), initial: 0f);
+        int ax = Shapes.Axis("sum", dim, shape);
         return Graph.Record(y, "sum_axis", [this], g => [(keepDim ? g : g.Unsqueeze(ax)).BroadcastTo(shape)]);
     }
 
-    /// <summary>Mean along <paramref name="axis"/>.</summary>
-    public Tensor Mean(int axis, bool keepDim = false)
+    /// <summary>Mean along <paramref name="dim"/> (NaN where the dimension is empty, as PyTorch).</summary>
+    public Tensor Mean(int dim, bool keepDim = false)
     {
-        int ax = Shapes.Axis("mean", axis, shape);
+        int ax = Shapes.Axis("mean", dim, shape);
         int n = shape[ax];
         Tensor y;
         using (GradMode.NoGrad()) y = Sum(ax, keepDim);
@@ -68,19 +68,25 @@ public partial class Tensor
         return Graph.Record(y, "mean_axis", [this], g => [(keepDim ? g : g.Unsqueeze(ax)).BroadcastTo(shape) / n]);
     }
 
-    /// <summary>Largest value along <paramref name="axis"/>; tied maxima share the gradient evenly.</summary>
-    public Tensor Max(int axis, bool keepDim = false)
+    /// <summary>
+    /// Largest value along <paramref name="dim"/> (the values of PyTorch's <c>max(dim)</c>); tied maxima share
+    /// the gradient evenly, as PyTorch's <c>amax</c>.
+    /// </summary>
+    public Tensor Max(int dim, bool keepDim = false)
     {
-        int ax = RequireNonEmptyAxis("max", axis);
-        var y = Reduce("max", axis, keepDim, static (x, d) => TensorPrimitives.Max(x, d, d), static x => TensorPrimitives.Max(x), initial: float.NegativeInfinity);
+        int ax = RequireNonEmptyAxis("max", dim);
+        var y = Reduce("max", dim, keepDim, static (x, d) => TensorPrimitives.Max(x, d, d), static x => TensorPrimitives.Max(x), initial: float.NegativeInfinity);
         return Extremum("max_axis", y, ax, keepDim);
     }
 
-    /// <summary>Smallest value along <paramref name="axis"/>; tied minima share the gradient evenly.</summary>
-    public Tensor Min(int axis, bool keepDim = false)
+    /// <summary>
+    /// Smallest value along <paramref name="dim"/> (the values of PyTorch's <c>min(dim)</c>); tied minima share
+    /// the gradient evenly, as PyTorch's <c>amin</c>.
+    /// </summary>
+    public Tensor Min(int dim, bool keepDim = false)
     {
-        int ax = RequireNonEmptyAxis("min", axis);
-        var y = Reduce("min", axis, keepDim, static (x, d) => TensorPrimitives.Min(x, d, d), static x => TensorPrimitives.Min(x), initial: float.PositiveInfinity);
+        int ax = RequireNonEmptyAxis("min", dim);
+        var y = Reduce("min", dim, keepDim, static (x, d) => TensorPrimitives.Min(x, d, d), static x => TensorPrimitives.Min(x), initial: float.PositiveInfinity);
         return Extremum("min_axis", y, ax, keepDim);
     }
 
@@ -94,13 +100,13 @@ public partial class Tensor
     }
 
     /// <summary>
-    /// Variance along <paramref name="axis"/>, dividing by n − <paramref name="correction"/>
+    /// Variance along <paramref name="dim"/>, dividing by n − <paramref name="correction"/>
     /// (PyTorch's default correction 1 is the unbiased estimate; use 0 for the population variance).
     /// Two passes in double, the mean and then Σ(x − mean)², so a mean far from zero costs no accuracy.
     /// </summary>
-    public Tensor Var(int axis, bool keepDim = false, int correction = 1)
+    public Tensor Var(int dim, bool keepDim = false, int correction = 1)
     {
-        int ax = Shapes.Axis("var", axis, shape);
+        int ax = Shapes.Axis("var", dim, shape);
         var (outer, n, inner) = Split(ax);
         var y = Uninitialized(ReducedShape(ax, keepDim));
         var means = new double[outer * inner];
@@ -161,8 +167,8 @@ public partial class Tensor
     /// <summary>Unbiased variance of all elements (PyTorch's <c>x.var()</c>).</summary>
     public Tensor Var() => Reshape(Count).Var(0);
 
-    /// <summary>Standard deviation along <paramref name="axis"/>: the square root of <see cref="Var(int, bool, int)"/>.</summary>
-    public Tensor Std(int axis, bool keepDim = false, int correction = 1) => Var(axis, keepDim, correction).Sqrt();
+    /// <summary>Standard deviation along <paramref name="dim"/>: the square root of <see cref="Var(int, bool, int)"/>.</summary>
+    public Tensor Std(int dim, bool keepDim = false, int correction = 1) => Var(dim, keepDim, correction).Sqrt();
 
     /// <summary>Unbiased standard deviation of all elements (PyTorch's <c>x.std()</c>).</summary>
     public Tensor Std() => Var().Sqrt();
@@ -254,7 +260,7 @@ public partial class Tensor
     int RequireNonEmptyAxis(string op, int axis)
     {
         int ax = Shapes.Axis(op, axis, shape);
-        if (shape[ax] == 0) throw new InvalidOperationException($"{op}: axis {axis} of shape {Shapes.Format(shape)} is empty.");
+        if (shape[ax] == 0) throw new InvalidOperationException($"{op}: dimension {axis} of shape {Shapes.Format(shape)} is empty, so it has no {op}imum.");
         return ax;
     }
 }

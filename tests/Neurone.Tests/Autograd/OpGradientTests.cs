@@ -196,10 +196,10 @@ public class OpGradientTests
         var m = Leaf([3, 5], 19);
         Check(() => m.T(), m);
         var y = Leaf([4, 1, 2], 20);
-        Check(() => Tensor.Concat([x, y], axis: 1), x, y);
-        Check(() => Tensor.Concat([x, x], axis: 0), x);
+        Check(() => Tensor.Concat([x, y], dim: 1), x, y);
+        Check(() => Tensor.Concat([x, x], dim: 0), x);
         var z = Leaf([4, 3, 2], 21);
-        Check(() => Tensor.Stack([x, z], axis: 2), x, z);
+        Check(() => Tensor.Stack([x, z], dim: 2), x, z);
     }
 
     [Fact]

@@ -42,7 +42,10 @@ public class TensorLayoutTests
         Assert.Equal(new[] { 1, 3, 4 }, t.Unsqueeze(0).ShapeArray());
         Assert.Equal(new[] { 3, 4, 1 }, t.Unsqueeze(-1).ShapeArray());
         Assert.Equal(new[] { 3, 4 }, t.Unsqueeze(1).Squeeze(1).ShapeArray());
-        Assert.Throws<ArgumentException>(() => t.Squeeze(0));
+        // As PyTorch: a dimension whose size is not 1 stays.
+        Assert.Equal(new[] { 3, 4 }, t.Squeeze(0).ShapeArray());
+        Assert.Equal(new[] { 3, 4 }, Seq(1, 3, 1, 4, 1).Squeeze().ShapeArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => t.Squeeze(2));
     }
 
     [Fact]
@@ -79,14 +82,14 @@ public class TensorLayoutTests
         var a = Seq(2, 3);
         var b = Seq(2, 3) + 10f;
         Assert.Equal(new float[] { 0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15 }, Tensor.Concat([a, b]).ToArray());
-        var c = Tensor.Concat([a, Seq(2, 1) + 100f], axis: 1);
+        var c = Tensor.Concat([a, Seq(2, 1) + 100f], dim: 1);
         Assert.Equal(new[] { 2, 4 }, c.ShapeArray());
         Assert.Equal(new float[] { 0, 1, 2, 100, 3, 4, 5, 101 }, c.ToArray());
         var e = Assert.Throws<ArgumentException>(() => Tensor.Concat([a, Seq(3, 2)]));
         Assert.Contains("[2,3]", e.Message);
         Assert.Contains("[3,2]", e.Message);
         Assert.Throws<ArgumentException>(() => Tensor.Concat(Array.Empty<Tensor>()));
-        var s = Tensor.Stack([a, b], axis: 1);
+        var s = Tensor.Stack([a, b], dim: 1);
         Assert.Equal(new[] { 2, 2, 3 }, s.ShapeArray());
         Assert.Equal(10f, s[0, 1, 0]);
     }
