@@ -27,7 +27,7 @@ internal static class ModelSpec
                 new Conv2d(32, 64, 3, rng: rng), new ReLU(), new MaxPool2d(2),
                 new Flatten(), new Linear(64 * after * after, 128, rng: rng), new ReLU(), new Linear(128, classes, rng: rng));
         }
-        if (File.Exists(spec)) return LayerConfig.Build(File.ReadAllText(spec), rng);
+        if (File.Exists(spec)) return BuildFromFile(spec, rng);
         if (spec == "linear") return new Sequential(new Linear(inputs, classes, rng: rng));
         int colon = spec.IndexOf(':');
         string kind = colon < 0 ? spec : spec[..colon];
@@ -51,4 +51,9 @@ internal static class ModelSpec
         model.Add(new Linear(previous, classes, rng: rng));
         return model;
     }
+
+    // A JSON architecture file: a Sequential, as an array of layers or as a {"type":"Sequential"} object.
+    static Sequential BuildFromFile(string path, Rng rng) =>
+        Architecture.Build(File.ReadAllText(path), rng) is Sequential model ? model
+            : throw new CliException($"model file '{path}' describes a module tree whose root is not a Sequential; the command trains Sequentials.");
 }

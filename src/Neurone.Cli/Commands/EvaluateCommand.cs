@@ -45,6 +45,7 @@ internal static class EvaluateCommand
     internal static Sequential Load(string path)
     {
         if (!File.Exists(path)) throw new CliException($"model file '{path}' does not exist.");
-        return Model.Load(path);
+        // The command's models come from `neurone train`, always a Sequential; another tree is refused by name.
+        return Model.Load<Sequential>(path);
     }
 }

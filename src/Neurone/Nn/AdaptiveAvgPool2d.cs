@@ -8,7 +8,7 @@ namespace Neurone.Nn;
 /// ⌊i·H/OH⌋ to ⌈(i+1)·H/OH⌉, so bins may overlap when the sizes do not divide). Output 1×1 is global average
 /// pooling.
 /// </summary>
-public sealed class AdaptiveAvgPool2d : Module
+public sealed class AdaptiveAvgPool2d : Module, ISavedModule<AdaptiveAvgPool2d>
 {
     public int OutputHeight { get; }
     public int OutputWidth { get; }
@@ -24,4 +24,10 @@ public sealed class AdaptiveAvgPool2d : Module
     public override Tensor Forward(Tensor input) => F.AdaptiveAvgPool2d(input, OutputHeight, OutputWidth);
 
     public override string Describe() => $"AdaptiveAvgPool2d(output_size=({OutputHeight}, {OutputWidth}))";
+
+    // Saved architecture: the settings below, under PyTorch's argument names.
+    public override void GetConfig(ModuleConfig config) => config.Set("output_height", OutputHeight).Set("output_width", OutputWidth);
+
+    public static AdaptiveAvgPool2d FromConfig(ModuleSettings s) =>
+        new(s.Int("output_height", 1), s.Int("output_width", s.Int("output_height", 1)));
 }

@@ -7,7 +7,7 @@ namespace Neurone.Nn;
 /// 2-D average pooling of an N×C×H×W input over k×k windows (stride defaults to the kernel size), with
 /// PyTorch's defaults: zero padding counts in the average (count_include_pad = True) and floor output sizes.
 /// </summary>
-public sealed class AvgPool2d : Module
+public sealed class AvgPool2d : Module, ISavedModule<AvgPool2d>
 {
     public int KernelSize { get; }
     public int Stride { get; }
@@ -24,4 +24,9 @@ public sealed class AvgPool2d : Module
     public override Tensor Forward(Tensor input) => F.AvgPool2d(input, KernelSize, Stride, Padding);
 
     public override string Describe() => $"AvgPool2d(kernel_size={KernelSize}, stride={Stride}, padding={Padding})";
+
+    // Saved architecture: the settings below, under PyTorch's argument names.
+    public override void GetConfig(ModuleConfig config) => config.Set("kernel_size", KernelSize).Set("stride", Stride).Set("padding", Padding);
+
+    public static AvgPool2d FromConfig(ModuleSettings s) => new(s.Int("kernel_size"), s.Int("stride", s.Int("kernel_size")), s.Int("padding", 0));
 }

@@ -61,4 +61,8 @@ public abstract class BatchNorm : Module
 
     public override string Describe() =>
         $"{GetType().Name}({NumFeatures}, eps={Eps}, momentum={Momentum}, affine={(Affine ? "True" : "False")}, track_running_stats={(TrackRunningStats ? "True" : "False")})";
+
+    // Saved architecture: PyTorch's argument names.
+    public override void GetConfig(ModuleConfig config) =>
+        config.Set("num_features", NumFeatures).Set("eps", Eps).Set("momentum", Momentum).Set("affine", Affine).Set("track_running_stats", TrackRunningStats);
 }

@@ -10,7 +10,7 @@ namespace Neurone.Nn;
 /// U(±1/√fan_in), bias U(±1/√fan_in). Forward is <see cref="F.Conv2d(Tensor, Tensor, Tensor?, int, int, int, bool)"/>. "same" with an even effective kernel pads one more at the bottom/right, as
 /// PyTorch does.
 /// </summary>
-public sealed class Conv2d : ConvolutionLayer
+public sealed class Conv2d : ConvolutionLayer, ISavedModule<Conv2d>
 {
     /// <summary>A convolution with numeric padding; <paramref name="rng"/> defaults to <see cref="Rng.Default"/>.</summary>
     public Conv2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int dilation = 1, bool bias = true, Rng? rng = null)
@@ -37,4 +37,9 @@ public sealed class Conv2d : ConvolutionLayer
         $"Conv2d({InChannels}, {OutChannels}, kernel_size=({KernelSize}, {KernelSize}), stride=({Stride}, {Stride})"
         + (SamePadding ? ", padding=same" : Padding != 0 ? $", padding=({Padding}, {Padding})" : "")
         + (Dilation != 1 ? $", dilation=({Dilation}, {Dilation})" : "") + (Bias is null ? ", bias=False" : "") + ")";
+
+    // Saved architecture: the settings below, under PyTorch's argument names.
+    public static Conv2d FromConfig(ModuleSettings s) => s.IsString("padding", "same")
+        ? new Conv2d(s.Int("in_channels"), s.Int("out_channels"), s.Int("kernel_size"), "same", s.Int("stride", 1), s.Int("dilation", 1), s.Bool("bias", true), s.Rng)
+        : new Conv2d(s.Int("in_channels"), s.Int("out_channels"), s.Int("kernel_size"), s.Int("stride", 1), s.Int("padding", 0), s.Int("dilation", 1), s.Bool("bias", true), s.Rng);
 }

@@ -40,4 +40,13 @@ public abstract class ConvolutionLayer : Module
 
     /// <summary>max(conv(input), 0) in one pass over the output (the F op with relu): what Sequential runs for the layer followed by a ReLU.</summary>
     public abstract Tensor Forward(Tensor input, bool relu);
+
+    // Saved architecture: PyTorch's argument names; padding is a number or "same".
+    public override void GetConfig(ModuleConfig config)
+    {
+        config.Set("in_channels", InChannels).Set("out_channels", OutChannels).Set("kernel_size", KernelSize).Set("stride", Stride);
+        if (SamePadding) config.Set("padding", "same");
+        else config.Set("padding", Padding);
+        config.Set("dilation", Dilation).Set("bias", Bias is not null);
+    }
 }

@@ -7,7 +7,7 @@ namespace Neurone.Nn;
 /// Inverted dropout: in training mode each element is zeroed with probability <see cref="P"/> and the
 /// survivors are scaled by 1/(1−p), so evaluation (where it is the identity) needs no rescaling.
 /// </summary>
-public sealed class Dropout : Module, IRandomModule
+public sealed class Dropout : Module, IRandomModule, ISavedModule<Dropout>
 {
     readonly Rng rng;
 
@@ -28,4 +28,9 @@ public sealed class Dropout : Module, IRandomModule
     public override Tensor Forward(Tensor input) => F.Dropout(input, P, Training, rng);
 
     public override string Describe() => $"Dropout(p={P})";
+
+    // Saved architecture: the settings below, under PyTorch's argument names.
+    public override void GetConfig(ModuleConfig config) => config.Set("p", P);
+
+    public static Dropout FromConfig(ModuleSettings s) => new(s.Float("p", 0.5f), s.Rng);
 }

@@ -9,7 +9,7 @@ namespace Neurone.Nn;
 /// evaluation. Neighbouring pixels are strongly correlated, so dropping single pixels hardly regularises a
 /// convolution; dropping feature maps does.
 /// </summary>
-public sealed class Dropout2d : Module, IRandomModule
+public sealed class Dropout2d : Module, IRandomModule, ISavedModule<Dropout2d>
 {
     readonly Rng rng;
 
@@ -30,4 +30,9 @@ public sealed class Dropout2d : Module, IRandomModule
     public override Tensor Forward(Tensor input) => F.Dropout2d(input, P, Training, rng);
 
     public override string Describe() => $"Dropout2d(p={P})";
+
+    // Saved architecture: the settings below, under PyTorch's argument names.
+    public override void GetConfig(ModuleConfig config) => config.Set("p", P);
+
+    public static Dropout2d FromConfig(ModuleSettings s) => new(s.Float("p", 0.5f), s.Rng);
 }

@@ -9,7 +9,7 @@ namespace Neurone.Nn;
 /// initially) and shifted by β (<see cref="Bias"/>, zeros), elementwise. It behaves the same in training and
 /// evaluation and keeps no running statistics. Forward is <see cref="F.LayerNorm(Tensor, int[], Tensor?, Tensor?, float)"/>.
 /// </summary>
-public sealed class LayerNorm : Module
+public sealed class LayerNorm : Module, ISavedModule<LayerNorm>
 {
     readonly int[] normalizedShape;
 
@@ -44,6 +44,12 @@ public sealed class LayerNorm : Module
     }
 
     public override Tensor Forward(Tensor input) => F.LayerNorm(input, normalizedShape, Weight, Bias, Eps);
+
+    public override void GetConfig(ModuleConfig config) =>
+        config.Set("normalized_shape", normalizedShape).Set("eps", Eps).Set("elementwise_affine", ElementwiseAffine).Set("bias", Bias is not null);
+
+    public static LayerNorm FromConfig(ModuleSettings s) =>
+        new(s.Ints("normalized_shape"), s.Float("eps", 1e-5f), s.Bool("elementwise_affine", true), s.Bool("bias", true));
 
     public override string Describe() =>
         $"LayerNorm(({string.Join(", ", normalizedShape)}{(normalizedShape.Length == 1 ? "," : "")}), eps={Eps}, elementwise_affine={(ElementwiseAffine ? "True" : "False")}"

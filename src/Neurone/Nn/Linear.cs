@@ -8,7 +8,7 @@ namespace Neurone.Nn;
 /// in ±1/√in (kaiming_uniform with a = √5). The input may have any leading dimensions. Forward is
 /// <see cref="F.Linear"/>.
 /// </summary>
-public sealed class Linear : Module
+public sealed class Linear : Module, ISavedModule<Linear>
 {
     /// <summary>The weight, [out, in].</summary>
     public Parameter Weight { get; }
@@ -38,4 +38,10 @@ public sealed class Linear : Module
     public override Tensor Forward(Tensor input) => F.Linear(input, Weight, Bias);
 
     public override string Describe() => $"Linear(in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is null ? "False" : "True")})";
+
+    // Saved architecture: the settings below, under PyTorch's argument names.
+    public override void GetConfig(ModuleConfig config) =>
+        config.Set("in_features", InFeatures).Set("out_features", OutFeatures).Set("bias", Bias is not null);
+
+    public static Linear FromConfig(ModuleSettings s) => new(s.Int("in_features"), s.Int("out_features"), s.Bool("bias", true), s.Rng);
 }

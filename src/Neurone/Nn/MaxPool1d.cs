@@ -8,7 +8,7 @@ namespace Neurone.Nn;
 /// floor output length as PyTorch; the gradient goes to each window's first maximum. Runs the 2-D kernel on
 /// planes of height 1.
 /// </summary>
-public sealed class MaxPool1d : Module
+public sealed class MaxPool1d : Module, ISavedModule<MaxPool1d>
 {
     public int KernelSize { get; }
     public int Stride { get; }
@@ -26,4 +26,11 @@ public sealed class MaxPool1d : Module
     public override Tensor Forward(Tensor input) => F.MaxPool1d(input, KernelSize, Stride, Padding, Dilation);
 
     public override string Describe() => $"MaxPool1d(kernel_size={KernelSize}, stride={Stride}, padding={Padding}, dilation={Dilation})";
+
+    // Saved architecture: the settings below, under PyTorch's argument names.
+    public override void GetConfig(ModuleConfig config) =>
+        config.Set("kernel_size", KernelSize).Set("stride", Stride).Set("padding", Padding).Set("dilation", Dilation);
+
+    public static MaxPool1d FromConfig(ModuleSettings s) =>
+        new(s.Int("kernel_size"), s.Int("stride", s.Int("kernel_size")), s.Int("padding", 0), s.Int("dilation", 1));
 }

@@ -8,7 +8,7 @@ namespace Neurone.Nn;
 /// −∞, dilation), floor output sizes as PyTorch. The backward routes each output's gradient to the input that
 /// won (the first maximum of the window, as PyTorch). Vectorised for stride-2 pairs (<see cref="Kernels.MaxPool"/>).
 /// </summary>
-public sealed class MaxPool2d : Module
+public sealed class MaxPool2d : Module, ISavedModule<MaxPool2d>
 {
     public int KernelSize { get; }
     public int Stride { get; }
@@ -26,4 +26,11 @@ public sealed class MaxPool2d : Module
     public override Tensor Forward(Tensor input) => F.MaxPool2d(input, KernelSize, Stride, Padding, Dilation);
 
     public override string Describe() => $"MaxPool2d(kernel_size={KernelSize}, stride={Stride}, padding={Padding}, dilation={Dilation})";
+
+    // Saved architecture: the settings below, under PyTorch's argument names.
+    public override void GetConfig(ModuleConfig config) =>
+        config.Set("kernel_size", KernelSize).Set("stride", Stride).Set("padding", Padding).Set("dilation", Dilation);
+
+    public static MaxPool2d FromConfig(ModuleSettings s) =>
+        new(s.Int("kernel_size"), s.Int("stride", s.Int("kernel_size")), s.Int("padding", 0), s.Int("dilation", 1));
 }

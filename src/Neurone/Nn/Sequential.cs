@@ -10,7 +10,7 @@ namespace Neurone.Nn;
 /// layer reads an output; a model written as its own Module calls the same F ops in its Forward
 /// (docs/functional.md).
 /// </summary>
-public sealed class Sequential : Module
+public sealed class Sequential : Module, ISavedModule<Sequential>
 {
     readonly List<Module> layers = [];
 
@@ -41,6 +41,12 @@ public sealed class Sequential : Module
     public override Tensor Forward(Tensor input)
     {
         var x = input;
+        // A summary records every layer's output, so while one runs the layers go one by one.
+        if (ForwardTrace.Current is not null)
+        {
+            foreach (var layer in layers) x = layer.Call(x);
+            return x;
+        }
         for (int i = 0; i < layers.Count; i++)
         {
             // Conv2d, ReLU, MaxPool2d as one op: the convolution's full-size output is never stored.
@@ -59,4 +65,8 @@ public sealed class Sequential : Module
         }
         return x;
     }
+
+    public override void GetConfig(ModuleConfig config) => config.SetModules("modules", layers);
+
+    public static Sequential FromConfig(ModuleSettings s) => new([.. s.Modules("modules")]);
 }

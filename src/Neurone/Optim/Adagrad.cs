@@ -19,35 +19,48 @@ public sealed class Adagrad : Optimizer
 
     /// <summary>Builds Adagrad over <paramref name="parameters"/> with PyTorch's defaults.</summary>
     public Adagrad(IEnumerable<Tensor> parameters, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
-        double initialAccumulatorValue = 0, double eps = 1e-10) : base(parameters, lr)
+        double initialAccumulatorValue = 0, double eps = 1e-10)
+        : this([new ParamGroup(parameters ?? throw new ArgumentNullException(nameof(parameters)))], lr, lrDecay, weightDecay, initialAccumulatorValue, eps) { }
+
+    /// <summary>Builds Adagrad over parameter <paramref name="groups"/>; the other arguments are the defaults of groups that do not set their own.</summary>
+    public Adagrad(IEnumerable<ParamGroup> groups, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
+        double initialAccumulatorValue = 0, double eps = 1e-10)
+        : base(groups, lr, new Dictionary<string, double>
+        {
+            [OptionNames.LrDecay] = lrDecay, [OptionNames.WeightDecay] = weightDecay,
+            [OptionNames.InitialAccumulatorValue] = initialAccumulatorValue, [OptionNames.Eps] = eps,
+        })
     {
-        RequireNonNegative(lrDecay, nameof(lrDecay));
-        RequireNonNegative(weightDecay, nameof(weightDecay));
-        RequireNonNegative(initialAccumulatorValue, nameof(initialAccumulatorValue));
-        RequireNonNegative(eps, nameof(eps));
+        ForEachGroup((g, where) =>
+        {
+            RequireNonNegative(g.LrDecay, nameof(lrDecay), where);
+            RequireNonNegative(g.WeightDecay, nameof(weightDecay), where);
+            RequireNonNegative(g.InitialAccumulatorValue, nameof(initialAccumulatorValue), where);
+            RequireNonNegative(g.Eps, nameof(eps), where);
+        });
         LrDecay = lrDecay;
         WeightDecay = weightDecay;
         InitialAccumulatorValue = initialAccumulatorValue;
         Eps = eps;
     }
 
-    /// <summary>The learning-rate decay per step.</summary>
+    /// <summary>The learning-rate decay per step, for groups that do not set their own.</summary>
     public double LrDecay { get; }
-    /// <summary>The L2 penalty λ added to the gradient as λ·p.</summary>
+    /// <summary>The L2 penalty λ added to the gradient as λ·p, for groups that do not set their own.</summary>
     public double WeightDecay { get; }
-    /// <summary>The starting value of every accumulator element.</summary>
+    /// <summary>The starting value of every accumulator element, for groups that do not set their own.</summary>
     public double InitialAccumulatorValue { get; }
-    /// <summary>The term ε added to the root for numerical stability.</summary>
+    /// <summary>The term ε added to the root for numerical stability, for groups that do not set their own.</summary>
     public double Eps { get; }
 
-    protected override IReadOnlyList<string> StateNames => Names;
+    protected override IReadOnlyList<string> StateNames(ParamGroup group) => Names;
 
-    protected override float InitialStateValue(int slot) => (float)InitialAccumulatorValue;
+    protected override float InitialStateValue(int slot, ParamGroup group) => (float)group.InitialAccumulatorValue;
 
-    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, StateSlice buffers, long step, bool fresh)
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, StateSlice buffers, long step, bool fresh, ParamGroup group)
     {
-        double rate = LearningRate / (1 + (step - 1) * LrDecay);
-        Kernel(param, grad, buffers[0], (float)rate, (float)Eps, (float)WeightDecay, Level);
+        double rate = group.LearningRate / (1 + (step - 1) * group.LrDecay);
+        Kernel(param, grad, buffers[0], (float)rate, (float)group.Eps, (float)group.WeightDecay, Level);
     }
 
     // One pass; vector bodies and scalar tail do the same float operations in the same order.

@@ -21,15 +21,31 @@ public class Adam : Optimizer
     /// <summary>Builds Adam over <paramref name="parameters"/> with PyTorch's defaults.</summary>
     public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
         double eps = 1e-8, double weightDecay = 0, bool amsgrad = false)
-        : this(parameters, lr, beta1, beta2, eps, weightDecay, amsgrad, decoupled: false) { }
+        : this(OneGroup(parameters), lr, beta1, beta2, eps, weightDecay, amsgrad, decoupled: false) { }
 
-    private protected Adam(IEnumerable<Tensor> parameters, double lr, double beta1, double beta2, double eps,
-        double weightDecay, bool amsgrad, bool decoupled) : base(parameters, lr)
+    /// <summary>Builds Adam over parameter <paramref name="groups"/>; the other arguments are the defaults of groups that do not set their own.</summary>
+    public Adam(IEnumerable<ParamGroup> groups, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8, double weightDecay = 0, bool amsgrad = false)
+        : this(groups, lr, beta1, beta2, eps, weightDecay, amsgrad, decoupled: false) { }
+
+    private protected static ParamGroup[] OneGroup(IEnumerable<Tensor> parameters) =>
+        [new ParamGroup(parameters ?? throw new ArgumentNullException(nameof(parameters)))];
+
+    private protected Adam(IEnumerable<ParamGroup> groups, double lr, double beta1, double beta2, double eps,
+        double weightDecay, bool amsgrad, bool decoupled)
+        : base(groups, lr, new Dictionary<string, double>
+        {
+            [OptionNames.Beta1] = beta1, [OptionNames.Beta2] = beta2, [OptionNames.Eps] = eps,
+            [OptionNames.WeightDecay] = weightDecay, [OptionNames.Amsgrad] = amsgrad ? 1 : 0,
+        })
     {
-        RequireUnitInterval(beta1, nameof(beta1));
-        RequireUnitInterval(beta2, nameof(beta2));
-        RequireNonNegative(eps, nameof(eps));
-        RequireNonNegative(weightDecay, nameof(weightDecay));
+        ForEachGroup((g, where) =>
+        {
+            RequireUnitInterval(g.Beta1, nameof(beta1), where);
+            RequireUnitInterval(g.Beta2, nameof(beta2), where);
+            RequireNonNegative(g.Eps, nameof(eps), where);
+            RequireNonNegative(g.WeightDecay, nameof(weightDecay), where);
+        });
         Beta1 = beta1;
         Beta2 = beta2;
         Eps = eps;
@@ -38,30 +54,32 @@ public class Adam : Optimizer
         this.decoupled = decoupled;
     }
 
-    /// <summary>The decay rate β₁ of the first-moment average.</summary>
+    /// <summary>The decay rate β₁ of the first-moment average, for groups that do not set their own.</summary>
     public double Beta1 { get; }
-    /// <summary>The decay rate β₂ of the second-moment average.</summary>
+    /// <summary>The decay rate β₂ of the second-moment average, for groups that do not set their own.</summary>
     public double Beta2 { get; }
-    /// <summary>The term ε added to the denominator for numerical stability.</summary>
+    /// <summary>The term ε added to the denominator for numerical stability, for groups that do not set their own.</summary>
     public double Eps { get; }
-    /// <summary>The weight decay λ: an L2 term on the gradient for Adam, a decoupled shrink for AdamW.</summary>
+    /// <summary>The weight decay λ (an L2 term on the gradient for Adam, a decoupled shrink for AdamW), for groups that do not set their own.</summary>
     public double WeightDecay { get; }
-    /// <summary>Whether the AMSGrad variant (maximum of past second moments) is used.</summary>
+    /// <summary>Whether the AMSGrad variant (maximum of past second moments) is used, for groups that do not set their own.</summary>
     public bool Amsgrad { get; }
 
-    protected override IReadOnlyList<string> StateNames => Amsgrad ? AmsgradNames : PlainNames;
+    protected override IReadOnlyList<string> StateNames(ParamGroup group) => group.Amsgrad ? AmsgradNames : PlainNames;
 
-    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, StateSlice buffers, long step, bool fresh)
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, StateSlice buffers, long step, bool fresh, ParamGroup group)
     {
+        double lr = group.LearningRate, beta1 = group.Beta1, beta2 = group.Beta2, weightDecay = group.WeightDecay;
+        bool amsgrad = group.Amsgrad;
         // Bias corrections in double, once per parameter per step, as PyTorch computes them in Python floats.
-        double biasCorrection1 = 1 - Math.Pow(Beta1, step);
-        double biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, step));
-        float shrink = decoupled ? (float)(1 - LearningRate * WeightDecay) : 1f;
-        float l2 = decoupled ? 0f : (float)WeightDecay;
-        Span<float> maxSq = Amsgrad ? buffers[2] : default;
-        Kernel(param, grad, buffers[0], buffers[1], maxSq, shrink, l2, (float)Beta1, (float)(1 - Beta1),
-            (float)Beta2, (float)(1 - Beta2), (float)biasCorrection2Sqrt, (float)Eps,
-            (float)(LearningRate / biasCorrection1), Amsgrad, Level);
+        double biasCorrection1 = 1 - Math.Pow(beta1, step);
+        double biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(beta2, step));
+        float shrink = decoupled ? (float)(1 - lr * weightDecay) : 1f;
+        float l2 = decoupled ? 0f : (float)weightDecay;
+        Span<float> maxSq = amsgrad ? buffers[2] : default;
+        Kernel(param, grad, buffers[0], buffers[1], maxSq, shrink, l2, (float)beta1, (float)(1 - beta1),
+            (float)beta2, (float)(1 - beta2), (float)biasCorrection2Sqrt, (float)group.Eps,
+            (float)(lr / biasCorrection1), amsgrad, Level);
     }
 
     // One pass over p, g, m, v (and v̂). Vector bodies and scalar tail do the same float operations in

@@ -48,6 +48,23 @@ public static class ClipGrad
         return total;
     }
 
+    /// <summary>
+    /// <see cref="ClipGradNorm(IEnumerable{Tensor}, double, double, bool)"/> over every parameter of every
+    /// group of <paramref name="optimizer"/>, as one vector.
+    /// </summary>
+    public static double ClipGradNorm(Optimizer optimizer, double maxNorm, double normType = 2, bool errorIfNonfinite = false)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        return ClipGradNorm(optimizer.Parameters, maxNorm, normType, errorIfNonfinite);
+    }
+
+    /// <summary><see cref="ClipGradValue(IEnumerable{Tensor}, double)"/> over every parameter of every group of <paramref name="optimizer"/>.</summary>
+    public static void ClipGradValue(Optimizer optimizer, double clipValue)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ClipGradValue(optimizer.Parameters, clipValue);
+    }
+
     static double Norm(List<Tensor> grads, double normType)
     {
         if (double.IsPositiveInfinity(normType))

@@ -3,7 +3,7 @@ namespace Neurone.Optim;
 /// <summary>
 /// Cosine annealing (Loshchilov and Hutter's SGDR without restarts), as
 /// <c>torch.optim.lr_scheduler.CosineAnnealingLR</c> in its closed form:
-/// lr = ηmin + (BaseLR − ηmin)·(1 + cos(π·epoch / Tmax)) / 2, reaching ηmin at epoch Tmax. Past Tmax
+/// lr = ηmin + (base − ηmin)·(1 + cos(π·epoch / Tmax)) / 2, reaching ηmin at epoch Tmax, for each parameter group's base rate (ηmin is shared, as in PyTorch). Past Tmax
 /// the cosine climbs back up (period 2·Tmax), as PyTorch's closed form does; PyTorch's default
 /// recursive form agrees with it up to rounding. Epochs count after any warm-up (see <see cref="LRScheduler"/>).
 /// </summary>
@@ -26,6 +26,6 @@ public sealed class CosineAnnealingLR : LRScheduler
     /// <summary>The lowest learning rate.</summary>
     public double EtaMin { get; }
 
-    protected override double ComputeLR(int epoch) =>
-        EtaMin + (BaseLR - EtaMin) * (1 + Math.Cos(Math.PI * epoch / TMax)) / 2;
+    protected override double ComputeLR(int epoch, double baseLR) =>
+        EtaMin + (baseLR - EtaMin) * (1 + Math.Cos(Math.PI * epoch / TMax)) / 2;
 }

@@ -2,7 +2,7 @@ namespace Neurone.Optim;
 
 /// <summary>
 /// Multiplies the learning rate by <see cref="Gamma"/> every epoch, as
-/// <c>torch.optim.lr_scheduler.ExponentialLR</c>: lr = BaseLR·γ^epoch (after any warm-up; see
+/// <c>torch.optim.lr_scheduler.ExponentialLR</c>: lr = base·γ^epoch for each parameter group's base rate (after any warm-up; see
 /// <see cref="LRScheduler"/>).
 /// </summary>
 public sealed class ExponentialLR : LRScheduler
@@ -19,5 +19,5 @@ public sealed class ExponentialLR : LRScheduler
     /// <summary>The factor applied each epoch.</summary>
     public double Gamma { get; }
 
-    protected override double ComputeLR(int epoch) => BaseLR * Math.Pow(Gamma, epoch);
+    protected override double ComputeLR(int epoch, double baseLR) => baseLR * Math.Pow(Gamma, epoch);
 }

@@ -25,13 +25,26 @@ public sealed class RMSprop : Optimizer
 
     /// <summary>Builds RMSprop over <paramref name="parameters"/> with PyTorch's defaults.</summary>
     public RMSprop(IEnumerable<Tensor> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
-        double weightDecay = 0, double momentum = 0, bool centered = false) : base(parameters, lr)
+        double weightDecay = 0, double momentum = 0, bool centered = false)
+        : this([new ParamGroup(parameters ?? throw new ArgumentNullException(nameof(parameters)))], lr, alpha, eps, weightDecay, momentum, centered) { }
+
+    /// <summary>Builds RMSprop over parameter <paramref name="groups"/>; the other arguments are the defaults of groups that do not set their own.</summary>
+    public RMSprop(IEnumerable<ParamGroup> groups, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
+        double weightDecay = 0, double momentum = 0, bool centered = false)
+        : base(groups, lr, new Dictionary<string, double>
+        {
+            [OptionNames.Alpha] = alpha, [OptionNames.Eps] = eps, [OptionNames.WeightDecay] = weightDecay,
+            [OptionNames.Momentum] = momentum, [OptionNames.Centered] = centered ? 1 : 0,
+        })
     {
-        if (!(alpha >= 0 && alpha <= 1))
-            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "RMSprop: expected alpha in [0, 1].");
-        RequireNonNegative(eps, nameof(eps));
-        RequireNonNegative(weightDecay, nameof(weightDecay));
-        RequireNonNegative(momentum, nameof(momentum));
+        ForEachGroup((g, where) =>
+        {
+            if (!(g.Alpha >= 0 && g.Alpha <= 1))
+                throw new ArgumentOutOfRangeException(nameof(alpha), g.Alpha, $"RMSprop: expected alpha in [0, 1]{where}.");
+            RequireNonNegative(g.Eps, nameof(eps), where);
+            RequireNonNegative(g.WeightDecay, nameof(weightDecay), where);
+            RequireNonNegative(g.Momentum, nameof(momentum), where);
+        });
         Alpha = alpha;
         Eps = eps;
         WeightDecay = weightDecay;
@@ -39,26 +52,27 @@ public sealed class RMSprop : Optimizer
         Centered = centered;
     }
 
-    /// <summary>The smoothing constant α of the squared-gradient average.</summary>
+    /// <summary>The smoothing constant α of the squared-gradient average, for groups that do not set their own.</summary>
     public double Alpha { get; }
-    /// <summary>The term ε added to the root for numerical stability.</summary>
+    /// <summary>The term ε added to the root for numerical stability, for groups that do not set their own.</summary>
     public double Eps { get; }
-    /// <summary>The L2 penalty λ added to the gradient as λ·p.</summary>
+    /// <summary>The L2 penalty λ added to the gradient as λ·p, for groups that do not set their own.</summary>
     public double WeightDecay { get; }
-    /// <summary>The momentum factor μ (0: no momentum buffer).</summary>
+    /// <summary>The momentum factor μ (0: no momentum buffer), for groups that do not set their own.</summary>
     public double Momentum { get; }
-    /// <summary>Whether the gradient is normalised by an estimate of its variance rather than its raw second moment.</summary>
+    /// <summary>Whether the gradient is normalised by an estimate of its variance rather than its raw second moment, for groups that do not set their own.</summary>
     public bool Centered { get; }
 
-    protected override IReadOnlyList<string> StateNames => Names[(Momentum > 0 ? 1 : 0) + (Centered ? 2 : 0)];
+    protected override IReadOnlyList<string> StateNames(ParamGroup group) => Names[(group.Momentum > 0 ? 1 : 0) + (group.Centered ? 2 : 0)];
 
-    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, StateSlice buffers, long step, bool fresh)
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, StateSlice buffers, long step, bool fresh, ParamGroup group)
     {
-        bool useMomentum = Momentum > 0;
+        double alpha = group.Alpha, momentum = group.Momentum;
+        bool useMomentum = momentum > 0, centered = group.Centered;
         Span<float> buf = useMomentum ? buffers[1] : default;
-        Span<float> gradAvg = Centered ? buffers[useMomentum ? 2 : 1] : default;
-        Kernel(param, grad, buffers[0], buf, gradAvg, (float)LearningRate, (float)Alpha, (float)(1 - Alpha),
-            (float)Eps, (float)WeightDecay, (float)Momentum, useMomentum, Centered, Level);
+        Span<float> gradAvg = centered ? buffers[useMomentum ? 2 : 1] : default;
+        Kernel(param, grad, buffers[0], buf, gradAvg, (float)group.LearningRate, (float)alpha, (float)(1 - alpha),
+            (float)group.Eps, (float)group.WeightDecay, (float)momentum, useMomentum, centered, Level);
     }
 
     // One pass; vector bodies and scalar tail do the same float operations in the same order. The square

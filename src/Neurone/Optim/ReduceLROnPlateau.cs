@@ -6,7 +6,8 @@ namespace Neurone.Optim;
 /// the metric. An epoch whose metric beats the best so far by the threshold resets the count of bad
 /// epochs; once more than <see cref="Patience"/> bad epochs have passed, the rate becomes
 /// max(lr·factor, minLr) — unless that changes it by no more than eps — and the next
-/// <see cref="Cooldown"/> epochs do not count as bad. It is not an <see cref="LRScheduler"/>: it takes a
+/// <see cref="Cooldown"/> epochs do not count as bad. Every parameter group is lowered, each from its
+/// own rate, with the one floor minLr (PyTorch also takes a list of floors; not offered here). It is not an <see cref="LRScheduler"/>: it takes a
 /// metric and scales the optimizer's current rate rather than computing one from the epoch, so a rate set
 /// by hand (or by warm-up elsewhere) is kept and scaled. A NaN metric is never better, so it counts as bad.
 /// </summary>
@@ -44,8 +45,10 @@ public sealed class ReduceLROnPlateau
         MinLr = minLr;
         Eps = eps;
         Best = WorstValue;
-        LastLR = optimizer.LearningRate;
+        lastLRs = [.. optimizer.ParamGroups.Select(g => g.LearningRate)];
     }
+
+    double[] lastLRs;
 
     /// <summary>The optimizer whose learning rate is lowered.</summary>
     public Optimizer Optimizer { get; }
@@ -74,8 +77,11 @@ public sealed class ReduceLROnPlateau
     public int CooldownCounter { get; private set; }
     /// <summary>The number of <see cref="Step(double)"/> calls so far.</summary>
     public int LastEpoch { get; private set; }
-    /// <summary>The optimizer's learning rate after the last step.</summary>
-    public double LastLR { get; private set; }
+    /// <summary>The first group's learning rate after the last step.</summary>
+    public double LastLR => lastLRs[0];
+
+    /// <summary>Every group's learning rate after the last step.</summary>
+    public IReadOnlyList<double> LastLRs => lastLRs;
 
     double WorstValue => Mode == PlateauMode.Min ? double.PositiveInfinity : double.NegativeInfinity;
 
@@ -106,42 +112,53 @@ public sealed class ReduceLROnPlateau
 
         if (NumBadEpochs > Patience)
         {
-            double oldLr = Optimizer.LearningRate;
-            double newLr = Math.Max(oldLr * Factor, MinLr);
-            if (oldLr - newLr > Eps) Optimizer.LearningRate = newLr;
+            foreach (var group in Optimizer.ParamGroups)
+            {
+                double oldLr = group.LearningRate;
+                double newLr = Math.Max(oldLr * Factor, MinLr);
+                if (oldLr - newLr > Eps) group.LearningRate = newLr;
+            }
             CooldownCounter = Cooldown;
             NumBadEpochs = 0;
         }
-        LastLR = Optimizer.LearningRate;
+        lastLRs = [.. Optimizer.ParamGroups.Select(g => g.LearningRate)];
     }
 
-    /// <summary>The counters: "best", "num_bad_epochs", "cooldown_counter", "last_epoch", "last_lr".</summary>
-    public IReadOnlyDictionary<string, double> StateDict() => new Dictionary<string, double>
+    /// <summary>The counters: "best", "num_bad_epochs", "cooldown_counter", "last_epoch", "last_lr" (the first group's), then "last_lr.1", … for further groups.</summary>
+    public IReadOnlyDictionary<string, double> StateDict()
     {
-        ["best"] = Best,
-        ["num_bad_epochs"] = NumBadEpochs,
-        ["cooldown_counter"] = CooldownCounter,
-        ["last_epoch"] = LastEpoch,
-        ["last_lr"] = LastLR,
-    };
+        var state = new Dictionary<string, double>
+        {
+            ["best"] = Best,
+            ["num_bad_epochs"] = NumBadEpochs,
+            ["cooldown_counter"] = CooldownCounter,
+            ["last_epoch"] = LastEpoch,
+            ["last_lr"] = lastLRs[0],
+        };
+        for (int g = 1; g < lastLRs.Length; g++) state[$"last_lr.{g}"] = lastLRs[g];
+        return state;
+    }
 
     /// <summary>
     /// Restores counters saved by <see cref="StateDict"/>. The optimizer's learning rate is restored by
-    /// its own state dict, as in PyTorch; this one only sets <see cref="LastLR"/>.
+    /// its own state dict, as in PyTorch; this one only sets <see cref="LastLRs"/> (one per group).
     /// </summary>
     public void LoadStateDict(IReadOnlyDictionary<string, double> state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        string[] keys = ["best", "num_bad_epochs", "cooldown_counter", "last_epoch", "last_lr"];
-        if (state.Count != keys.Length || !keys.All(state.ContainsKey))
+        var keys = new List<string> { "best", "num_bad_epochs", "cooldown_counter", "last_epoch", "last_lr" };
+        for (int g = 1; g < lastLRs.Length; g++) keys.Add($"last_lr.{g}");
+        if (state.Count != keys.Count || !keys.All(state.ContainsKey))
             throw new ArgumentException($"ReduceLROnPlateau.LoadStateDict: expected exactly the keys {string.Join(", ", keys)}, got [{string.Join(", ", state.Keys)}].", nameof(state));
         int bad = Count(state, "num_bad_epochs"), cool = Count(state, "cooldown_counter"), epoch = Count(state, "last_epoch");
-        double best = state["best"], lastLr = state["last_lr"];
+        double best = state["best"];
+        var lastLrs = keys.Skip(4).Select(k => state[k]).ToArray();
         if (double.IsNaN(best))
             throw new ArgumentOutOfRangeException(nameof(state), best, "ReduceLROnPlateau.LoadStateDict: expected best to be a number (±∞ allowed), got NaN.");
-        if (!(lastLr >= 0) || double.IsInfinity(lastLr))
-            throw new ArgumentOutOfRangeException(nameof(state), lastLr, "ReduceLROnPlateau.LoadStateDict: expected last_lr to be finite and ≥ 0.");
-        (Best, NumBadEpochs, CooldownCounter, LastEpoch, LastLR) = (best, bad, cool, epoch, lastLr);
+        foreach (double lastLr in lastLrs)
+            if (!(lastLr >= 0) || double.IsInfinity(lastLr))
+                throw new ArgumentOutOfRangeException(nameof(state), lastLr, "ReduceLROnPlateau.LoadStateDict: expected last_lr to be finite and ≥ 0.");
+        (Best, NumBadEpochs, CooldownCounter, LastEpoch, lastLRs) = (best, bad, cool, epoch, lastLrs);
 
         static int Count(IReadOnlyDictionary<string, double> state, string key)
         {

@@ -18,36 +18,50 @@ public sealed class SGD : Optimizer
 
     /// <summary>Builds SGD over <paramref name="parameters"/> with PyTorch's defaults.</summary>
     public SGD(IEnumerable<Tensor> parameters, double lr = 1e-3, double momentum = 0, double dampening = 0,
-        bool nesterov = false, double weightDecay = 0) : base(parameters, lr)
+        bool nesterov = false, double weightDecay = 0)
+        : this([new ParamGroup(parameters ?? throw new ArgumentNullException(nameof(parameters)))], lr, momentum, dampening, nesterov, weightDecay) { }
+
+    /// <summary>Builds SGD over parameter <paramref name="groups"/>; the other arguments are the defaults of groups that do not set their own.</summary>
+    public SGD(IEnumerable<ParamGroup> groups, double lr = 1e-3, double momentum = 0, double dampening = 0,
+        bool nesterov = false, double weightDecay = 0)
+        : base(groups, lr, new Dictionary<string, double>
+        {
+            [OptionNames.Momentum] = momentum, [OptionNames.Dampening] = dampening,
+            [OptionNames.Nesterov] = nesterov ? 1 : 0, [OptionNames.WeightDecay] = weightDecay,
+        })
     {
-        RequireNonNegative(momentum, nameof(momentum));
-        if (!double.IsFinite(dampening))
-            throw new ArgumentOutOfRangeException(nameof(dampening), dampening, "SGD: expected a finite dampening.");
-        RequireNonNegative(weightDecay, nameof(weightDecay));
-        if (nesterov && (momentum <= 0 || dampening != 0))
-            throw new ArgumentException($"SGD: Nesterov momentum needs momentum > 0 and dampening = 0, got momentum = {momentum}, dampening = {dampening}.", nameof(nesterov));
+        ForEachGroup((g, where) =>
+        {
+            RequireNonNegative(g.Momentum, nameof(momentum), where);
+            if (!double.IsFinite(g.Dampening))
+                throw new ArgumentOutOfRangeException(nameof(dampening), g.Dampening, $"SGD: expected a finite dampening{where}.");
+            RequireNonNegative(g.WeightDecay, nameof(weightDecay), where);
+            if (g.Nesterov && (g.Momentum <= 0 || g.Dampening != 0))
+                throw new ArgumentException($"SGD: Nesterov momentum needs momentum > 0 and dampening = 0, got momentum = {g.Momentum}, dampening = {g.Dampening}{where}.", nameof(nesterov));
+        });
         Momentum = momentum;
         Dampening = dampening;
         Nesterov = nesterov;
         WeightDecay = weightDecay;
     }
 
-    /// <summary>The momentum factor μ (0: plain SGD, no buffer kept).</summary>
+    /// <summary>The momentum factor μ of groups that do not set their own (0: plain SGD, no buffer kept).</summary>
     public double Momentum { get; }
-    /// <summary>The dampening applied to the gradient in the momentum update (not on the first step).</summary>
+    /// <summary>The dampening applied to the gradient in the momentum update (not on the first step), for groups that do not set their own.</summary>
     public double Dampening { get; }
-    /// <summary>Whether the step uses Nesterov momentum.</summary>
+    /// <summary>Whether the step uses Nesterov momentum, for groups that do not set their own.</summary>
     public bool Nesterov { get; }
-    /// <summary>The L2 penalty λ added to the gradient as λ·p.</summary>
+    /// <summary>The L2 penalty λ added to the gradient as λ·p, for groups that do not set their own.</summary>
     public double WeightDecay { get; }
 
-    protected override IReadOnlyList<string> StateNames => Momentum != 0 ? MomentumNames : [];
+    protected override IReadOnlyList<string> StateNames(ParamGroup group) => group.Momentum != 0 ? MomentumNames : [];
 
-    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, StateSlice buffers, long step, bool fresh)
+    protected override void Update(Span<float> param, ReadOnlySpan<float> grad, StateSlice buffers, long step, bool fresh, ParamGroup group)
     {
-        Span<float> buf = Momentum != 0 ? buffers[0] : default;
-        Kernel(param, grad, buf, (float)LearningRate, (float)Momentum, (float)(1 - Dampening), Nesterov,
-            (float)WeightDecay, fresh, Level);
+        double momentum = group.Momentum;
+        Span<float> buf = momentum != 0 ? buffers[0] : default;
+        Kernel(param, grad, buf, (float)group.LearningRate, (float)momentum, (float)(1 - group.Dampening), group.Nesterov,
+            (float)group.WeightDecay, fresh, Level);
     }
 
     // One pass: read p, g (and b), write p (and b). The vector bodies and the scalar tail do the same

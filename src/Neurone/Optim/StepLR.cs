@@ -2,8 +2,8 @@ namespace Neurone.Optim;
 
 /// <summary>
 /// Multiplies the learning rate by <see cref="Gamma"/> every <see cref="StepSize"/> epochs, as
-/// <c>torch.optim.lr_scheduler.StepLR</c>: lr = BaseLR·γ^⌊epoch / stepSize⌋ (epochs counted after any
-/// warm-up; see <see cref="LRScheduler"/>).
+/// <c>torch.optim.lr_scheduler.StepLR</c>: lr = base·γ^⌊epoch / stepSize⌋ for each parameter group's base rate
+/// (epochs counted after any warm-up; see <see cref="LRScheduler"/>).
 /// </summary>
 public sealed class StepLR : LRScheduler
 {
@@ -24,5 +24,5 @@ public sealed class StepLR : LRScheduler
     /// <summary>The factor applied at each decay.</summary>
     public double Gamma { get; }
 
-    protected override double ComputeLR(int epoch) => BaseLR * Math.Pow(Gamma, epoch / StepSize);
+    protected override double ComputeLR(int epoch, double baseLR) => baseLR * Math.Pow(Gamma, epoch / StepSize);
 }

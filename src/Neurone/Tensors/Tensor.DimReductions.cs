@@ -49,7 +49,7 @@ public partial class Tensor
     }
 
     /// <summary>Standard deviation over the dimensions <paramref name="dims"/>: the square root of <see cref="Var(int[], bool, int)"/>.</summary>
-    public Tensor Std(int[] dims, bool keepDim = false, int correction = 1) => Var(dims, keepDim, correction).Sqrt();
+    public Tensor Std(int[] dims, bool keepDim = false, int correction = 1) => Var(dims, keepDim, correction).DeviationOfVariance();
 
     /// <summary>Which dimensions are reduced, checked: each in range and named once; none named means all.</summary>
     bool[] ReducedDims(string op, int[] dims)

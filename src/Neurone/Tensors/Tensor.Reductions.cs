@@ -168,10 +168,28 @@ public partial class Tensor
     public Tensor Var() => Reshape(Count).Var(0);
 
     /// <summary>Standard deviation along <paramref name="dim"/>: the square root of <see cref="Var(int, bool, int)"/>.</summary>
-    public Tensor Std(int dim, bool keepDim = false, int correction = 1) => Var(dim, keepDim, correction).Sqrt();
+    public Tensor Std(int dim, bool keepDim = false, int correction = 1) => Var(dim, keepDim, correction).DeviationOfVariance();
 
     /// <summary>Unbiased standard deviation of all elements (PyTorch's <c>x.std()</c>).</summary>
-    public Tensor Std() => Var().Sqrt();
+    public Tensor Std() => Var().DeviationOfVariance();
+
+    /// <summary>
+    /// The square root of a variance, with PyTorch's gradient of std: 0 where the deviation is 0 (a constant
+    /// line). The variance's own gradient is 0 there, and sqrt's infinite slope would make the product 0·∞ = NaN.
+    /// </summary>
+    internal Tensor DeviationOfVariance()
+    {
+        var y = Map(this, static (x, d) => TensorPrimitives.Sqrt(x, d));
+        return Graph.Record(y, "std", [this], g =>
+        {
+            var dx = Uninitialized(y.shape);
+            ReadOnlySpan<float> deviation = y.AsReadOnlySpan(), upstream = g.AsReadOnlySpan();
+            var result = dx.AsSpan();
+            for (int i = 0; i < result.Length; i++)
+                result[i] = deviation[i] == 0f ? 0f : upstream[i] / (2f * deviation[i]);
+            return [dx];
+        });
+    }
 
     /// <summary>
     /// Index of the largest value along <paramref name="axis"/> (first one on ties), stored as float

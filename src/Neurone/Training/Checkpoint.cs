@@ -12,7 +12,8 @@ namespace Neurone.Training;
 /// Everything needed to resume training exactly where it stopped, in one safetensors file: the model's
 /// weights and buffers (under their own names, so <see cref="Model.Load"/> and
 /// <see cref="Model.LoadWeights"/> read a checkpoint like a model file), the optimizer's buffers as
-/// tensors named "optimizer.{index}.{buffer}" and its step counts and learning rate in the metadata,
+/// tensors named "optimizer.{index}.{buffer}" and its step counts and each parameter group's learning
+/// rate and size in the metadata,
 /// the state of a learning-rate scheduler and of <see cref="ReduceLROnPlateau"/> (each optional), the
 /// epoch, the training generator's state and that of every <see cref="IRandomModule"/> (dropout
 /// masks), and a free string bag for the trainer (best metric, history). Restoring all of it into
@@ -99,7 +100,7 @@ public sealed class Checkpoint
         }
 
         var metadata = SaveFormat.Header(SaveFormat.CheckpointKind);
-        if (LayerConfig.TryDescribe(model, out var architecture)) metadata[SaveFormat.ArchitectureKey] = architecture!;
+        if (Architecture.TryDescribe(model, out var architecture, out _)) metadata[SaveFormat.ArchitectureKey] = architecture!;
         metadata[SaveFormat.EpochKey] = epoch.ToString(CultureInfo.InvariantCulture);
         metadata[SaveFormat.RngKey] = SaveFormat.FormatRng(rng.State);
         var moduleRngs = new JsonObject();
@@ -111,6 +112,14 @@ public sealed class Checkpoint
         var steps = new JsonObject();
         foreach (var (key, count) in opt.Steps) steps[key] = count.ToString(CultureInfo.InvariantCulture);
         metadata[SaveFormat.OptimizerStepsKey] = steps.ToJsonString();
+        var groups = new JsonArray();
+        for (int g = 0; g < opt.GroupSizes!.Count; g++)
+            groups.Add(new JsonObject
+            {
+                ["lr"] = SaveFormat.FormatDouble(opt.GroupLearningRates![g]),
+                ["params"] = opt.GroupSizes[g].ToString(CultureInfo.InvariantCulture),
+            });
+        metadata[SaveFormat.OptimizerGroupsKey] = groups.ToJsonString();
         if (scheduler is not null)
         {
             metadata[SaveFormat.SchedulerKindKey] = scheduler.GetType().Name;
@@ -163,6 +172,34 @@ public sealed class Checkpoint
             steps[key] = count;
         }
 
+        List<double>? groupRates = null;
+        List<int>? groupSizes = null;
+        if (meta.TryGetValue(SaveFormat.OptimizerGroupsKey, out var groupText))
+        {
+            string expected = $"'{SaveFormat.OptimizerGroupsKey}' is not a JSON array of {{\"lr\": number as a string, \"params\": count as a string}}";
+            JsonArray groupJson;
+            try
+            {
+                groupJson = JsonNode.Parse(groupText) as JsonArray ?? throw Bad(expected);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                throw Bad(expected);
+            }
+            (groupRates, groupSizes) = ([], []);
+            foreach (var node in groupJson)
+            {
+                if (node is not JsonObject g || g.Count != 2
+                    || g["lr"] is not JsonValue lrValue || !lrValue.TryGetValue(out string? lrText) || !SaveFormat.TryParseDouble(lrText, out double groupLr)
+                    || g["params"] is not JsonValue sizeValue || !sizeValue.TryGetValue(out string? sizeText)
+                    || !int.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out int size))
+                    throw Bad(expected);
+                groupRates.Add(groupLr);
+                groupSizes.Add(size);
+            }
+            if (groupRates.Count == 0) throw Bad(expected);
+        }
+
         var modelState = new List<KeyValuePair<string, Tensor>>();
         var buffers = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var (name, t) in file.Tensors)
@@ -186,7 +223,7 @@ public sealed class Checkpoint
         foreach (var (key, value) in meta)
             if (key.StartsWith(SaveFormat.ExtraPrefix, StringComparison.Ordinal)) extra[key[SaveFormat.ExtraPrefix.Length..]] = value;
 
-        return new Checkpoint(path, epoch, modelState, new OptimizerState(optimizerKind, lr, buffers, steps), rng, moduleRngs,
+        return new Checkpoint(path, epoch, modelState, new OptimizerState(optimizerKind, lr, buffers, steps, groupRates, groupSizes), rng, moduleRngs,
             schedulerKind, schedulerState, plateauState, extra);
     }
 
@@ -219,8 +256,8 @@ public sealed class Checkpoint
             optimizer.LoadStateDict(OptimizerState);
             scheduler?.LoadStateDict(SchedulerState!);
             plateau?.LoadStateDict(PlateauState!);
-            // The scheduler sets the rate from its formula; the optimizer's saved rate is the one in use.
-            optimizer.LearningRate = OptimizerState.LearningRate;
+            // The scheduler sets the rates from its formula; the optimizer's saved rates are the ones in use.
+            optimizer.LoadLearningRates(OptimizerState);
             rng.State = RngState;
             foreach (var (name, module) in randomModules) module.Generator.State = ModuleRngStates[name];
         }
@@ -257,6 +294,9 @@ public sealed class Checkpoint
 
         if (optimizer.GetType().Name != OptimizerState.Kind)
             throw new ArgumentException($"{prefix}: the checkpoint holds the state of a {OptimizerState.Kind}, got a {optimizer.GetType().Name}.", nameof(optimizer));
+        var sizes = OptimizerState.GroupSizes ?? [optimizer.Parameters.Count];
+        if (!sizes.SequenceEqual(optimizer.ParamGroups.Select(g => g.Parameters.Count)))
+            throw new ArgumentException($"{prefix}: the checkpoint holds parameter groups of sizes [{string.Join(", ", sizes)}], the optimizer has [{string.Join(", ", optimizer.ParamGroups.Select(g => g.Parameters.Count))}].", nameof(optimizer));
         var parameters = model.Parameters().ToHashSet(ReferenceEqualityComparer.Instance);
         if (optimizer.Parameters.Any(p => !parameters.Contains(p)))
             throw new ArgumentException($"{prefix}: the optimizer works on tensors that are not this model's parameters; build it from model.Parameters().", nameof(optimizer));

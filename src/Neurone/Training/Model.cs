@@ -7,14 +7,14 @@ namespace Neurone.Training;
 /// <summary>
 /// Saves and loads trained models as safetensors files (Keras' <c>model.save</c> / <c>load_model</c>,
 /// PyTorch's <c>save_file(model.state_dict())</c>). The tensors are the module's
-/// <see cref="Module.StateDict"/> under its dotted names ("0.weight", "2.bias"), so
-/// <c>safetensors.torch.load_file</c> in Python reads them as a state dict for the equivalent
-/// <c>torch.nn.Sequential</c>. When the model is a <see cref="Sequential"/> of registered layers
-/// (<see cref="LayerConfig"/>), its architecture goes in the header's metadata too and
-/// <see cref="Load"/> rebuilds it without the user's code; other models are saved as weights only and
-/// read back with <see cref="LoadWeights"/> into a model built in code. Writes are atomic. A model is
-/// rebuilt in training mode, as a freshly constructed one is; call <see cref="Module.Eval"/> before
-/// inference.
+/// <see cref="Module.StateDict"/> under its dotted names ("0.weight", "blocks.1.conv1.weight"), so
+/// <c>safetensors.torch.load_file</c> in Python reads them as a state dict for the equivalent PyTorch
+/// module. When every module of the tree is registered (<see cref="ModuleRegistry"/>: all built-in
+/// modules, and user modules implementing <see cref="ISavedModule{TSelf}"/> once registered), its
+/// architecture goes in the header's metadata too (<see cref="Architecture"/>) and <see cref="Load"/>
+/// rebuilds it without the user's code; other models are saved as weights only and read back with
+/// <see cref="LoadWeights"/> into a model built in code. Writes are atomic. A model is rebuilt in
+/// training mode, as a freshly constructed one is; call <see cref="Module.Eval"/> before inference.
 /// </summary>
 public static class Model
 {
@@ -24,30 +24,30 @@ public static class Model
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var metadata = SaveFormat.Header(SaveFormat.ModelKind);
-        if (LayerConfig.TryDescribe(model, out var architecture)) metadata[SaveFormat.ArchitectureKey] = architecture!;
+        if (Architecture.TryDescribe(model, out var architecture, out _)) metadata[SaveFormat.ArchitectureKey] = architecture!;
         SafeTensors.Save(path, model.StateDict(), metadata);
     }
 
     /// <summary>True when <see cref="Save"/> would store <paramref name="model"/>'s architecture, so <see cref="Load"/> can rebuild it.</summary>
-    public static bool CanSaveArchitecture(Module model) => LayerConfig.CanDescribe(model);
+    public static bool CanSaveArchitecture(Module model) => Architecture.CanDescribe(model);
 
     /// <summary>
     /// Rebuilds the model saved at <paramref name="path"/> (by <see cref="Save"/> or
     /// <see cref="Checkpoint.Save"/>) and loads its weights. Throws <see cref="InvalidDataException"/>
-    /// naming the file when it is malformed, holds weights only, names a layer type this build does not
-    /// know, or its weights do not fit its architecture.
+    /// naming the file when it is malformed, holds weights only, names a module type this process has
+    /// not registered (the message lists those it has), or its weights do not fit its architecture.
     /// </summary>
-    public static Sequential Load(string path)
+    public static Module Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var file = SafeTensors.Load(path);
         SaveFormat.CheckVersion(file, path);
         if (!file.Metadata.TryGetValue(SaveFormat.ArchitectureKey, out var architecture))
-            throw new InvalidDataException($"{path}: holds weights only, no architecture (no '{SaveFormat.ArchitectureKey}' metadata; the model was not a Sequential of built-in layers, or the file was written elsewhere). Build the model in code and call Model.LoadWeights.");
-        Sequential model;
+            throw new InvalidDataException($"{path}: holds weights only, no architecture (no '{SaveFormat.ArchitectureKey}' metadata; some module of the model was not registered for saving, or the file was written elsewhere). Build the model in code and call Model.LoadWeights.");
+        Module model;
         try
         {
-            model = LayerConfig.Build(architecture);
+            model = Architecture.Build(architecture);
         }
         catch (InvalidDataException e)
         {
@@ -63,6 +63,14 @@ public static class Model
         }
         return model;
     }
+
+    /// <summary>
+    /// <see cref="Load"/>, for a model known to be a <typeparamref name="T"/> (a <see cref="Sequential"/>,
+    /// a user's ResidualNet); another type throws <see cref="InvalidDataException"/> naming both.
+    /// </summary>
+    public static T Load<T>(string path) where T : Module =>
+        Load(path) is var model && model is T typed ? typed
+            : throw new InvalidDataException($"{path}: holds a {model.GetType().Name}, expected a {typeof(T).Name}.");
 
     /// <summary>
     /// Copies the weights saved at <paramref name="path"/> into <paramref name="model"/>, matching by

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Neurone.Training;
 
 /// <summary>
-/// Saves the model (weights and, for a Sequential of built-in layers, its architecture) with
+/// Saves the model (weights and, when every module is registered, its architecture) with
 /// <see cref="Model.Save"/> after each epoch, or only when <see cref="Monitor"/> improved
 /// (<see cref="SaveBestOnly"/>). "{epoch}" in the path is replaced by the epoch number (two digits),
 /// so every epoch can keep its own file. Writes are atomic: an interrupted save leaves the previous

@@ -7,68 +7,113 @@ using Neurone.Tensors;
 namespace Neurone.Training;
 
 /// <summary>
-/// Keras' <c>model.summary()</c>: one row per layer with its output shape (found by running one
-/// sample of <c>inputShape</c> through the model, in eval mode, without gradients) and its parameter
-/// count, then total, trainable and non-trainable counts. Nested Sequentials are listed layer by layer;
-/// other composite modules are one row each.
+/// Keras' <c>model.summary()</c> for any module tree: one row per module node, indented under its
+/// parent, with the output shape it gave when one sample of <c>inputShape</c> ran through the model (in
+/// eval mode, without gradients), the parameters and buffers it registers itself ("Own") and those of
+/// its whole subtree ("Total"), then total, trainable and non-trainable counts. Output shapes are known
+/// for the modules run through <see cref="Module.Call(Tensor)"/> (every layer of a
+/// <see cref="Sequential"/>, and the children of user modules that call them so); others show "?".
+/// Containers that are never called (<see cref="ModuleList{T}"/>, <see cref="ModuleDict"/>) show "—".
+/// A tied parameter is counted once, at the first module that registers it; a module registered twice
+/// is listed again as a reference to its first name.
 /// </summary>
 public static class ModelSummary
 {
-    /// <summary>The summary table of <paramref name="model"/> for inputs of one sample's shape <paramref name="inputShape"/>.</summary>
+    /// <summary>The summary of <paramref name="model"/> for inputs of one sample's shape <paramref name="inputShape"/>.</summary>
     public static string Of(Module model, params int[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var rows = new List<(string Name, string Shape, long Params)>();
+        ArgumentNullException.ThrowIfNull(inputShape);
+        return Of(model, m => m.Call(Tensor.Zeros([1, .. inputShape])));
+    }
+
+    /// <summary>
+    /// The summary of <paramref name="model"/>, its output shapes found by <paramref name="run"/> — for a
+    /// model with several inputs, e.g. <c>m =&gt; ((Encoder)m).Call(x, mask)</c>; the batch dimension is
+    /// shown as N. Null shows the tree and counts without shapes.
+    /// </summary>
+    public static string Of(Module model, Action<Module>? run)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         bool wasTraining = model.Training;
-        model.Eval();
-        try
+        using var trace = ForwardTrace.Start();
+        if (run is not null)
         {
-            using (GradMode.NoGrad())
+            model.Eval();
+            try
             {
-                var x = Tensor.Zeros([1, .. inputShape]);
-                Walk(model, "", x, rows);
+                using (GradMode.NoGrad()) run(model);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
+            {
+                var failed = trace.Failed ?? model;
+                string name = model.NamedModules().FirstOrDefault(m => ReferenceEquals(m.Module, failed)).Name ?? "";
+                throw new ArgumentException($"summary: module '{name}' ({failed.GetType().Name}) cannot run on this input: {e.Message}", e);
+            }
+            finally
+            {
+                model.Train(wasTraining);
             }
         }
-        finally
-        {
-            model.Train(wasTraining);
-        }
+
+        var rows = new List<Row>();
+        var counted = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var firstName = new Dictionary<Module, string>(ReferenceEqualityComparer.Instance);
+        Walk(model, "", TypeName(model.GetType()), 0, run is null ? null : trace, counted, firstName, rows);
 
         long trainable = model.Parameters().Where(p => p.RequiresGrad).Sum(p => (long)p.Count);
         long frozen = model.Parameters().Where(p => !p.RequiresGrad).Sum(p => (long)p.Count) + model.NamedBuffers().Sum(b => (long)b.Buffer.Count);
-        int nameWidth = Math.Max(24, rows.Max(r => r.Name.Length) + 2), shapeWidth = Math.Max(18, rows.Max(r => r.Shape.Length) + 2);
+        int nameWidth = Math.Max(28, rows.Max(r => r.Label.Length) + 2), shapeWidth = Math.Max(18, rows.Max(r => r.Shape.Length) + 2);
+        const int countWidth = 14;
         var sb = new StringBuilder();
-        string rule = new('─', nameWidth + shapeWidth + 12);
-        sb.Append(CultureInfo.InvariantCulture, $"Model: {model.GetType().Name}\n{rule}\n");
-        sb.Append("Layer (type)".PadRight(nameWidth)).Append("Output shape".PadRight(shapeWidth)).Append("Param #".PadLeft(12)).Append('\n');
+        string rule = new('─', nameWidth + shapeWidth + 2 * countWidth);
+        sb.Append(CultureInfo.InvariantCulture, $"Model: {TypeName(model.GetType())}\n{rule}\n");
+        sb.Append("Module (type)".PadRight(nameWidth)).Append("Output shape".PadRight(shapeWidth))
+            .Append("Own params".PadLeft(countWidth)).Append("Total params".PadLeft(countWidth)).Append('\n');
         sb.Append(new string('═', rule.Length)).Append('\n');
-        foreach (var (name, shape, count) in rows)
-            sb.Append(name.PadRight(nameWidth)).Append(shape.PadRight(shapeWidth)).Append(count.ToString("N0", CultureInfo.InvariantCulture).PadLeft(12)).Append('\n');
+        foreach (var row in rows)
+            sb.Append(row.Label.PadRight(nameWidth)).Append(row.Shape.PadRight(shapeWidth))
+                .Append(Count(row.Own).PadLeft(countWidth)).Append(Count(row.Total).PadLeft(countWidth)).Append('\n');
         sb.Append(new string('═', rule.Length)).Append('\n');
         sb.Append(CultureInfo.InvariantCulture, $"Total params: {trainable + frozen:N0}\nTrainable params: {trainable:N0}\nNon-trainable params: {frozen:N0}\n{rule}");
         return sb.ToString();
     }
 
-    static Tensor Walk(Module module, string name, Tensor x, List<(string, string, long)> rows)
+    sealed record Row(string Label, string Shape, long Own, long Total);
+
+    static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    static void Walk(Module module, string path, string label, int depth, ForwardTrace? trace, HashSet<Tensor> counted,
+        Dictionary<Module, string> firstName, List<Row> rows)
     {
-        if (module is Sequential seq)
+        string indent = new(' ', 2 * depth);
+        if (firstName.TryGetValue(module, out var first))
         {
-            foreach (var (childName, child) in seq.NamedChildren())
-                x = Walk(child, name.Length == 0 ? childName : name + "." + childName, x, rows);
-            return x;
+            rows.Add(new Row($"{indent}{label} → {(first.Length == 0 ? "(root)" : first)}", "", 0, 0));
+            return;
         }
-        Tensor y;
-        try
+        firstName[module] = path;
+        long own = 0;
+        foreach (var (_, p) in module.OwnParameters()) if (counted.Add(p)) own += p.Count;
+        foreach (var (_, b) in module.OwnBuffers()) if (counted.Add(b)) own += b.Count;
+        long total = module.Parameters().Sum(p => (long)p.Count) + module.NamedBuffers().Sum(b => (long)b.Buffer.Count);
+        string shape = trace is null ? "" : trace.ShapeOf(module) ?? (IsContainer(module) ? "—" : "?");
+        rows.Add(new Row(indent + label, shape, own, total));
+        foreach (var (name, child) in module.NamedChildren())
         {
-            y = module.Forward(x);
+            string childPath = path.Length == 0 ? name : path + "." + name;
+            Walk(child, childPath, $"{name} ({TypeName(child.GetType())})", depth + 1, trace, counted, firstName, rows);
         }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"summary: layer '{name}' ({module.GetType().Name}) cannot take input {Shapes.Format(x.Shape)}: {e.Message}", e);
-        }
-        var shape = y.ShapeArray();
-        string shapeText = "[N" + string.Concat(shape.Skip(1).Select(d => "," + d.ToString(CultureInfo.InvariantCulture))) + "]";
-        rows.Add(($"{(name.Length == 0 ? "" : name + " ")}({module.GetType().Name})", shapeText, module.ParameterCount() + module.NamedBuffers().Sum(b => (long)b.Buffer.Count)));
-        return y;
     }
+
+    // Lists and dictionaries hold modules without being called themselves.
+    static bool IsContainer(Module module)
+    {
+        if (module is ModuleDict) return true;
+        for (var t = module.GetType(); t is not null; t = t.BaseType)
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(ModuleList<>)) return true;
+        return false;
+    }
+
+    static string TypeName(Type type) => ModuleFormatter.TypeName(type);
 }

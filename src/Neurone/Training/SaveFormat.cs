@@ -14,8 +14,14 @@ namespace Neurone.Training;
 /// </summary>
 internal static class SaveFormat
 {
-    /// <summary>The version written; a file with another version is refused rather than misread.</summary>
-    public const string Version = "1";
+    /// <summary>
+    /// The version written; a file with a version not in <see cref="ReadableVersions"/> is refused rather
+    /// than misread. Version 2 describes any module tree (a Sequential is an object with its modules) and
+    /// stores optimizer parameter groups; version 1 files (Sequentials as arrays, one group) still load.
+    /// </summary>
+    public const string Version = "2";
+
+    static readonly string[] ReadableVersions = ["1", "2"];
 
     public const string FormatKey = "format";           // "pt": the tensors follow PyTorch's layouts (transformers checks it)
     public const string VersionKey = "neurone.format_version";
@@ -30,6 +36,7 @@ internal static class SaveFormat
     public const string OptimizerKindKey = "neurone.optimizer.kind";
     public const string OptimizerLRKey = "neurone.optimizer.lr";
     public const string OptimizerStepsKey = "neurone.optimizer.steps";
+    public const string OptimizerGroupsKey = "neurone.optimizer.groups";   // [{"lr": "R", "params": "n"}, …]; absent in version 1: one group
     public const string SchedulerKindKey = "neurone.scheduler.kind";
     public const string SchedulerStateKey = "neurone.scheduler.state";
     public const string PlateauStateKey = "neurone.plateau.state";
@@ -48,8 +55,8 @@ internal static class SaveFormat
     /// <summary>Refuses files written in a format version this code does not know (files without one, e.g. from PyTorch, pass).</summary>
     public static void CheckVersion(SafeTensorsFile file, string path)
     {
-        if (file.Metadata.TryGetValue(VersionKey, out var v) && v != Version)
-            throw new InvalidDataException($"{path}: written in Neurone format version '{v}'; this Neurone reads version {Version}.");
+        if (file.Metadata.TryGetValue(VersionKey, out var v) && !ReadableVersions.Contains(v))
+            throw new InvalidDataException($"{path}: written in Neurone format version '{v}'; this Neurone reads versions {string.Join(" and ", ReadableVersions)}.");
     }
 
     /// <summary>The model's weights in a file: every tensor, except a checkpoint's optimizer buffers.</summary>

@@ -170,10 +170,10 @@ public class ConvLayerTests
             new Conv2d(3, 4, 3, "same", bias: false), new BatchNorm2d(4), new ReLU(), new MaxPool2d(2), new Dropout2d(0.1f),
             new AvgPool2d(2, 1, 1), new AdaptiveAvgPool2d(2, 3), new Flatten(),
             Conv1dWrapperFree());
-        var json = LayerConfig.Describe(model);
-        var rebuilt = LayerConfig.Build(json);
-        Assert.Equal(json, LayerConfig.Describe(rebuilt));
-        var seq = LayerConfig.Build("[{\"type\":\"Conv1d\",\"in_channels\":1,\"out_channels\":2,\"kernel_size\":3,\"padding\":\"same\"},{\"type\":\"MaxPool1d\",\"kernel_size\":2},{\"type\":\"BatchNorm1d\",\"num_features\":2}]");
+        var json = Architecture.Describe(model);
+        var rebuilt = Architecture.Build(json);
+        Assert.Equal(json, Architecture.Describe(rebuilt));
+        var seq = (Sequential)Architecture.Build("[{\"type\":\"Conv1d\",\"in_channels\":1,\"out_channels\":2,\"kernel_size\":3,\"padding\":\"same\"},{\"type\":\"MaxPool1d\",\"kernel_size\":2},{\"type\":\"BatchNorm1d\",\"num_features\":2}]");
         Assert.Equal([4, 2, 4], seq.Forward(new Tensor(4, 1, 8)).ShapeArray());
     }
 

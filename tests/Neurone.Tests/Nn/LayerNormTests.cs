@@ -160,14 +160,14 @@ public class LayerNormTests
     public void TheDescriptionRebuildsTheLayer()
     {
         var model = new Sequential(new LayerNorm([3, 4], eps: 1e-3f), new LayerNorm(4, elementwiseAffine: false), new LayerNorm(4, bias: false));
-        var json = LayerConfig.Describe(model);
+        var json = Architecture.Describe(model);
         Assert.Contains("\"normalized_shape\":[3,4]", json);
-        var rebuilt = (Sequential)LayerConfig.Build(json);
-        Assert.Equal(json, LayerConfig.Describe(rebuilt));
+        var rebuilt = Architecture.Build(json);
+        Assert.Equal(json, Architecture.Describe(rebuilt));
         Assert.Equal(model.ToString(), rebuilt.ToString());
-        var single = (Sequential)LayerConfig.Build("[{\"type\":\"LayerNorm\",\"normalized_shape\":5}]");
+        var single = (Sequential)Architecture.Build("[{\"type\":\"LayerNorm\",\"normalized_shape\":[5]}]");
         Assert.Equal("LayerNorm((5,), eps=1E-05, elementwise_affine=True)", single[0].Describe());
-        Assert.Throws<InvalidDataException>(() => LayerConfig.Build("[{\"type\":\"LayerNorm\",\"normalized_shape\":[2,\"x\"]}]"));
+        Assert.Throws<InvalidDataException>(() => Architecture.Build("[{\"type\":\"LayerNorm\",\"normalized_shape\":[2,\"x\"]}]"));
     }
 
     [Fact]

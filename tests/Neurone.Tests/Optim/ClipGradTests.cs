@@ -85,12 +85,12 @@ public class ClipGradTests
     public void RejectsBadArguments()
     {
         var a = WithGrad([1f]);
-        Assert.Throws<ArgumentNullException>(() => ClipGrad.ClipGradNorm(null!, 1));
+        Assert.Throws<ArgumentNullException>(() => ClipGrad.ClipGradNorm((IEnumerable<Tensor>)null!, 1));
         Assert.Equal("maxNorm", Assert.Throws<ArgumentOutOfRangeException>(() => ClipGrad.ClipGradNorm([a], -1)).ParamName);
         Assert.Equal("maxNorm", Assert.Throws<ArgumentOutOfRangeException>(() => ClipGrad.ClipGradNorm([a], double.NaN)).ParamName);
         Assert.Equal("normType", Assert.Throws<ArgumentOutOfRangeException>(() => ClipGrad.ClipGradNorm([a], 1, normType: 0)).ParamName);
         Assert.Equal("normType", Assert.Throws<ArgumentOutOfRangeException>(() => ClipGrad.ClipGradNorm([a], 1, normType: double.NegativeInfinity)).ParamName);
         Assert.Equal("clipValue", Assert.Throws<ArgumentOutOfRangeException>(() => ClipGrad.ClipGradValue([a], -0.1)).ParamName);
-        Assert.Throws<ArgumentNullException>(() => ClipGrad.ClipGradValue(null!, 1));
+        Assert.Throws<ArgumentNullException>(() => ClipGrad.ClipGradValue((IEnumerable<Tensor>)null!, 1));
     }
 }

@@ -137,12 +137,12 @@ public class OptimizerTests
         var frozen = Tensor.FromArray([1f, 2f]);
         var derived = ok * ok;
 
-        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => new SGD([], lr: 0.1)).Message);
+        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => new SGD(Array.Empty<Tensor>(), lr: 0.1)).Message);
         Assert.Contains("parameter 1", Assert.Throws<ArgumentException>(() => new Adam([ok, frozen])).Message);
         Assert.Contains("RequiresGrad = false", Assert.Throws<ArgumentException>(() => new Adam([ok, frozen])).Message);
         Assert.Contains("leaf", Assert.Throws<ArgumentException>(() => new Adam([derived])).Message);
         Assert.Contains("more than once", Assert.Throws<ArgumentException>(() => new Adam([ok, ok])).Message);
-        Assert.Throws<ArgumentNullException>(() => new Adam(null!));
+        Assert.Throws<ArgumentNullException>(() => new Adam((IEnumerable<Tensor>)null!));
     }
 
     [Fact]
