@@ -13,8 +13,12 @@ namespace Neurone.Bench;
 /// The CNN workloads of ../shared/bench/cnn_mnist.py and cifar_cnn.py, ours and PyTorch's side by side in one
 /// invocation. LeNet-like MNIST network (Adam 1e-3, batch 128): seconds per epoch (median of all epochs), test
 /// accuracy per epoch, batch-1 inference. Keras CIFAR-10 network (Adam, batch 64, random data as the script):
-/// seconds per 10,000 images (median of rounds).
-/// Options: --epochs N (2), --rounds N (3), --threads N (2), --seed N (0), --no-anchor, --only lenet|cifar,
+/// seconds per 10,000 images (median of rounds). Then LeNet written as its own Module calling F ops
+/// (<see cref="LeNetModule"/>) against the Sequential one: both from the same seed on the same batches, trained in
+/// alternating blocks of steps so the machine's phases fall on both alike; both epoch times and their ratio, and
+/// whether every loss agreed bit for bit.
+/// Options: --epochs N (2), --rounds N (3), --threads N (2), --seed N (0), --no-anchor, --only lenet|cifar|module,
+/// --no-module (skip the Module-versus-Sequential comparison),
 /// --breakdown (LeNet's epoch split into gather, forward, backward and update per step), and for
 /// profiling --only profile [--block N] [--batch N] (per-block times of one batch; batch 1 times inference
 /// forwards without gradients), --only inference (batch-1 forwards) or --only kernels (LeNet's first layer,
@@ -40,8 +44,9 @@ static class CnnBench
                 int.Parse(Opt("--batch") ?? "128", CultureInfo.InvariantCulture));
             return;
         }
-        if (only != "cifar") LeNet(epochs, threads, seed, Flag("--no-anchor"), Flag("--breakdown"));
-        if (only != "lenet") Cifar(rounds, threads, seed, Flag("--no-anchor"));
+        if (only is "" or "lenet") LeNet(epochs, threads, seed, Flag("--no-anchor"), Flag("--breakdown"));
+        if (only is "" or "cifar") Cifar(rounds, threads, seed, Flag("--no-anchor"));
+        if (only is "" or "lenet" or "module" && !Flag("--no-module")) ModuleVersusSequential(epochs, seed);
     }
 
     public static Sequential LeNetModel(Rng rng) => new(
@@ -136,6 +141,63 @@ static class CnnBench
         Row("inference batch 1000 (samples/s)", Stats.Of(infer1000).median, TorchMedian(torch, "infer_batch1000_samples_per_s"), true);
         string accTorch = torch is { } tt && tt.TryGetProperty("test_acc", out var acc) ? string.Join(" ", acc.EnumerateArray().Select(a => a.GetDouble().ToString("F4", CultureInfo.InvariantCulture))) : "-";
         Console.WriteLine($"test accuracy per epoch: Neurone {string.Join(" ", accuracies.Select(a => a.ToString("F4", CultureInfo.InvariantCulture)))} | PyTorch {accTorch}");
+    }
+
+    /// <summary>
+    /// LeNet as a custom <see cref="LeNetModule"/> against the <see cref="Sequential"/> one, same seed, same batches:
+    /// each epoch is run by both in alternating blocks of <c>Block</c> steps (the first model alternates too), and a
+    /// model's epoch time is the sum of its blocks. A block of about half a second is long enough that switching
+    /// models costs nothing measurable, and short enough that the shared machine's slow and fast phases fall on both.
+    /// </summary>
+    static void ModuleVersusSequential(int epochs, ulong seed)
+    {
+        const int batch = 128, Block = 40;
+        Console.WriteLine($"# LeNet as a custom Module (F ops) against Sequential: {epochs} epochs each, interleaved in blocks of {Block} steps");
+        var (trainX, trainY, _, _) = MnistIdx.Load(MnistIdx.Directory());
+        var xtr = Tensor.FromArray(trainX, trainY.Length, 1, 28, 28);
+        var ytr = Tensor.FromLongs(trainY);
+        int n = trainY.Length, steps = (n + batch - 1) / batch;
+        Module[] models = [LeNetModel(new Rng(seed)), new LeNetModule(new Rng(seed))];
+        var optimizers = models.Select(m => new Adam(m.Parameters(), lr: 1e-3)).ToArray();
+        var lossFn = new CrossEntropyLoss();
+        var order = new Rng(seed + 1);
+        var seconds = new List<double>[] { [], [] };
+        var losses = new float[2][];
+        bool same = true;
+        for (int e = 0; e < epochs; e++)
+        {
+            var perm = order.Permutation(n);
+            var epoch = new long[2];
+            for (int first = 0; first < steps; first += Block)
+            {
+                int last = Math.Min(steps, first + Block);
+                for (int k = 0; k < 2; k++)
+                {
+                    int which = (first / Block + k) % 2;
+                    var (model, optimizer) = (models[which], optimizers[which]);
+                    model.Train();
+                    losses[which] = new float[last - first];
+                    long t0 = Stopwatch.GetTimestamp();
+                    for (int step = first; step < last; step++)
+                    {
+                        var idx = perm.AsSpan(step * batch, Math.Min(batch, n - step * batch));
+                        var loss = lossFn.Forward(model.Forward(xtr.GatherRows(idx)), ytr.GatherRows(idx));
+                        optimizer.ZeroGrad();
+                        loss.Backward();
+                        optimizer.Step();
+                        losses[which][step - first] = loss.Item();
+                    }
+                    epoch[which] += Stopwatch.GetTimestamp() - t0;
+                }
+                same &= losses[0].AsSpan().SequenceEqual(losses[1]);
+            }
+            for (int k = 0; k < 2; k++) seconds[k].Add((double)epoch[k] / Stopwatch.Frequency);
+            Console.WriteLine($"# epoch {e + 1}: Sequential {seconds[0][^1]:F3} s, LeNetModule {seconds[1][^1]:F3} s, ratio {seconds[1][^1] / seconds[0][^1]:F3}");
+        }
+        double seq = Stats.Of(seconds[0]).median, mod = Stats.Of(seconds[1]).median;
+        Console.WriteLine($"{"LeNet epoch seconds (median)",-36} {"Sequential",12} {"Module",12} {"ratio",9}");
+        Console.WriteLine($"{"",-36} {seq,12:F3} {mod,12:F3} {mod / seq,9:F3}");
+        Console.WriteLine($"every loss bit for bit equal: {(same ? "yes" : "NO")}");
     }
 
     static void Cifar(int rounds, int threads, ulong seed, bool noAnchor)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Neurone.Kernels;
 using Neurone.Nn;
+using Neurone.Nn.Functional;
 using Neurone.Optim;
 using Neurone.Tensors;
 
@@ -85,7 +86,7 @@ static class TwoLayerBench
                 var (xb, yb) = (x.GatherRows(idx), y.GatherRows(idx));
                 long t1 = Stopwatch.GetTimestamp();
                 var loss = lossFn.Forward(model.Forward(xb), yb);
-                if (regInGraph) loss = loss + Reg * (fc1.Weight.Square().Sum() + fc2.Weight.Square().Sum());
+                if (regInGraph) loss = loss + Reg * (F.SumOfSquares(fc1.Weight) + F.SumOfSquares(fc2.Weight));
                 long t2 = Stopwatch.GetTimestamp();
                 sgd.ZeroGrad();
                 loss.Backward();

@@ -1,21 +1,22 @@
+using Neurone.Nn.Functional;
 using Neurone.Tensors;
 
 namespace Neurone.Nn;
 
-// Stateless activation layers: each forwards to the tensor op, which records its own backward.
+// Stateless activation layers: each forwards to its F op (the tensor op, which records its own backward).
 
 /// <summary>max(x, 0).</summary>
 public sealed class ReLU : Module, ISavedModule<ReLU>
 {
     public static ReLU FromConfig(ModuleSettings s) => new();
-    public override Tensor Forward(Tensor input) => input.Relu();
+    public override Tensor Forward(Tensor input) => F.Relu(input);
 }
 
 /// <summary>max(x, 0) + slope·min(x, 0); PyTorch's default slope 0.01.</summary>
 public sealed class LeakyReLU(float negativeSlope = 0.01f) : Module, ISavedModule<LeakyReLU>
 {
     public float NegativeSlope { get; } = negativeSlope;
-    public override Tensor Forward(Tensor input) => input.LeakyRelu(NegativeSlope);
+    public override Tensor Forward(Tensor input) => F.LeakyRelu(input, NegativeSlope);
     public override string Describe() => $"LeakyReLU(negative_slope={NegativeSlope})";
     public override void GetConfig(ModuleConfig config) => config.Set("negative_slope", NegativeSlope);
     public static LeakyReLU FromConfig(ModuleSettings s) => new(s.Float("negative_slope", 0.01f));
@@ -25,14 +26,14 @@ public sealed class LeakyReLU(float negativeSlope = 0.01f) : Module, ISavedModul
 public sealed class Tanh : Module, ISavedModule<Tanh>
 {
     public static Tanh FromConfig(ModuleSettings s) => new();
-    public override Tensor Forward(Tensor input) => input.Tanh();
+    public override Tensor Forward(Tensor input) => F.Tanh(input);
 }
 
 /// <summary>Logistic sigmoid.</summary>
 public sealed class Sigmoid : Module, ISavedModule<Sigmoid>
 {
     public static Sigmoid FromConfig(ModuleSettings s) => new();
-    public override Tensor Forward(Tensor input) => input.Sigmoid();
+    public override Tensor Forward(Tensor input) => F.Sigmoid(input);
 }
 
 /// <summary>ln(1 + e^(βx))/β, and x where βx exceeds the threshold (PyTorch's defaults: β = 1, threshold 20).</summary>
@@ -40,7 +41,7 @@ public sealed class Softplus(float beta = 1f, float threshold = 20f) : Module, I
 {
     public float Beta { get; } = beta;
     public float Threshold { get; } = threshold;
-    public override Tensor Forward(Tensor input) => input.Softplus(Beta, Threshold);
+    public override Tensor Forward(Tensor input) => F.Softplus(input, Beta, Threshold);
     public override string Describe() => $"Softplus(beta={Beta}, threshold={Threshold})";
     public override void GetConfig(ModuleConfig config) => config.Set("beta", Beta).Set("threshold", Threshold);
     public static Softplus FromConfig(ModuleSettings s) => new(s.Float("beta", 1f), s.Float("threshold", 20f));
@@ -50,14 +51,14 @@ public sealed class Softplus(float beta = 1f, float threshold = 20f) : Module, I
 public sealed class GELU : Module, ISavedModule<GELU>
 {
     public static GELU FromConfig(ModuleSettings s) => new();
-    public override Tensor Forward(Tensor input) => input.Gelu();
+    public override Tensor Forward(Tensor input) => F.Gelu(input);
 }
 
 /// <summary>Softmax along <see cref="Dim"/> (default: the last dimension).</summary>
 public sealed class Softmax(int dim = -1) : Module, ISavedModule<Softmax>
 {
     public int Dim { get; } = dim;
-    public override Tensor Forward(Tensor input) => input.Softmax(Dim);
+    public override Tensor Forward(Tensor input) => F.Softmax(input, Dim);
     public override string Describe() => $"Softmax(dim={Dim})";
     public override void GetConfig(ModuleConfig config) => config.Set("dim", Dim);
     public static Softmax FromConfig(ModuleSettings s) => new(s.Int("dim", -1));
@@ -67,7 +68,7 @@ public sealed class Softmax(int dim = -1) : Module, ISavedModule<Softmax>
 public sealed class LogSoftmax(int dim = -1) : Module, ISavedModule<LogSoftmax>
 {
     public int Dim { get; } = dim;
-    public override Tensor Forward(Tensor input) => input.LogSoftmax(Dim);
+    public override Tensor Forward(Tensor input) => F.LogSoftmax(input, Dim);
     public override string Describe() => $"LogSoftmax(dim={Dim})";
     public override void GetConfig(ModuleConfig config) => config.Set("dim", Dim);
     public static LogSoftmax FromConfig(ModuleSettings s) => new(s.Int("dim", -1));

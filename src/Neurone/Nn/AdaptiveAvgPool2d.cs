@@ -1,4 +1,4 @@
-using Neurone.Kernels;
+using Neurone.Nn.Functional;
 using Neurone.Tensors;
 
 namespace Neurone.Nn;
@@ -21,14 +21,7 @@ public sealed class AdaptiveAvgPool2d : Module, ISavedModule<AdaptiveAvgPool2d>
         OutputHeight = outputHeight; OutputWidth = outputWidth ?? outputHeight;
     }
 
-    public override Tensor Forward(Tensor input)
-    {
-        if (input.Rank != 4 || input.Size(2) < 1 || input.Size(3) < 1)
-            throw new ArgumentException($"{Describe()}: expected input N×C×H×W with H, W ≥ 1, got shape {Shapes.Format(input.Shape)}.");
-        int n = input.Size(0), c = input.Size(1);
-        var g = new WindowGeometry(input.Size(2), input.Size(3), 1, 1, 1, 1, 0, 0, 1, 1, OutputHeight, OutputWidth);
-        return PoolingOp.Average(input, g, n * c, [n, c, OutputHeight, OutputWidth], adaptive: true);
-    }
+    public override Tensor Forward(Tensor input) => F.AdaptiveAvgPool2d(input, OutputHeight, OutputWidth);
 
     public override string Describe() => $"AdaptiveAvgPool2d(output_size=({OutputHeight}, {OutputWidth}))";
 

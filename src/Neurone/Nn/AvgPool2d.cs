@@ -1,4 +1,4 @@
-using Neurone.Kernels;
+using Neurone.Nn.Functional;
 using Neurone.Tensors;
 
 namespace Neurone.Nn;
@@ -17,19 +17,11 @@ public sealed class AvgPool2d : Module, ISavedModule<AvgPool2d>
     public AvgPool2d(int kernelSize, int? stride = null, int padding = 0)
     {
         ConvSettings.CheckWindow("AvgPool2d", kernelSize, stride ?? kernelSize, padding, 1);
-        PoolingOp.CheckPadding("AvgPool2d", kernelSize, padding);
+        ConvSettings.CheckPoolPadding("AvgPool2d", kernelSize, padding);
         KernelSize = kernelSize; Stride = stride ?? kernelSize; Padding = padding;
     }
 
-    public override Tensor Forward(Tensor input)
-    {
-        if (input.Rank != 4)
-            throw new ArgumentException($"{Describe()}: expected input N×C×H×W, got shape {Shapes.Format(input.Shape)}.");
-        int n = input.Size(0), c = input.Size(1);
-        var g = WindowGeometry.Create(() => $"{Describe()} on input {Shapes.Format(input.Shape)}", input.Size(2), input.Size(3),
-            KernelSize, KernelSize, Stride, Stride, Padding, Padding, 1, 1);
-        return PoolingOp.Average(input, g, n * c, [n, c, g.OutHeight, g.OutWidth], adaptive: false);
-    }
+    public override Tensor Forward(Tensor input) => F.AvgPool2d(input, KernelSize, Stride, Padding);
 
     public override string Describe() => $"AvgPool2d(kernel_size={KernelSize}, stride={Stride}, padding={Padding})";
 

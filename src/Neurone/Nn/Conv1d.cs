@@ -1,4 +1,4 @@
-using Neurone.Kernels;
+using Neurone.Nn.Functional;
 using Neurone.Tensors;
 
 namespace Neurone.Nn;
@@ -6,7 +6,7 @@ namespace Neurone.Nn;
 /// <summary>
 /// 1-D convolution (cross-correlation, as PyTorch) of an N×C×L input with a weight of shape [out, in, k]
 /// plus an optional bias: stride, zero padding (a number, or "same", stride 1 only) and dilation. Initialised
-/// as PyTorch (weight and bias U(±1/√fan_in)). It runs the 2-D kernels on planes of height 1.
+/// as PyTorch (weight and bias U(±1/√fan_in)). Forward is <see cref="F.Conv1d(Tensor, Tensor, Tensor?, int, int, int, bool)"/>.
 /// </summary>
 public sealed class Conv1d : ConvolutionLayer, ISavedModule<Conv1d>
 {
@@ -21,17 +21,8 @@ public sealed class Conv1d : ConvolutionLayer, ISavedModule<Conv1d>
     Conv1d(int inChannels, int outChannels, int kernelSize, int stride, int padding, bool same, int dilation, bool bias, Rng? rng)
         : base("Conv1d", 1, inChannels, outChannels, kernelSize, stride, padding, same, dilation, bias, rng) { }
 
-    public override Tensor Forward(Tensor input, bool relu)
-    {
-        if (input.Rank != 3 || input.Size(1) != InChannels)
-            throw new ArgumentException($"{Describe()}: expected input N×{InChannels}×L, got shape {Shapes.Format(input.Shape)}.");
-        int n = input.Size(0), length = input.Size(2);
-        Func<string> name = () => $"{Describe()} on input {Shapes.Format(input.Shape)}";
-        var g = SamePadding
-            ? WindowGeometry.Same(name, 1, length, 1, KernelSize, 1, Dilation)
-            : WindowGeometry.Create(name, 1, length, 1, KernelSize, 1, Stride, 0, Padding, 1, Dilation);
-        return ConvolutionOp.Apply("conv1d", input, g, n, InChannels, OutChannels, Weight, Bias, [n, OutChannels, g.OutWidth], relu);
-    }
+    public override Tensor Forward(Tensor input, bool relu) =>
+        F.Conv1d(input, Weight, Bias, Stride, Padding, SamePadding, Dilation, relu);
 
     public override string Describe() =>
         $"Conv1d({InChannels}, {OutChannels}, kernel_size=({KernelSize},), stride=({Stride},)"

@@ -1,4 +1,4 @@
-using Neurone.Kernels;
+using Neurone.Nn.Functional;
 using Neurone.Tensors;
 
 namespace Neurone.Nn;
@@ -7,8 +7,7 @@ namespace Neurone.Nn;
 /// 2-D convolution (cross-correlation, as PyTorch) of an N×C×H×W input with a weight of shape
 /// [out, in, k, k] plus an optional bias: stride, zero padding (a number, or "same" for an output as large as
 /// the input, stride 1 only) and dilation. Initialised as PyTorch: weight kaiming_uniform(a = √5), i.e.
-/// U(±1/√fan_in), bias U(±1/√fan_in). Computed as im2col + GEMM over groups of images, groups spread over the cores
-/// (<see cref="Convolution"/>). "same" with an even effective kernel pads one more at the bottom/right, as
+/// U(±1/√fan_in), bias U(±1/√fan_in). Forward is <see cref="F.Conv2d(Tensor, Tensor, Tensor?, int, int, int, bool)"/>. "same" with an even effective kernel pads one more at the bottom/right, as
 /// PyTorch does.
 /// </summary>
 public sealed class Conv2d : ConvolutionLayer, ISavedModule<Conv2d>
@@ -24,35 +23,15 @@ public sealed class Conv2d : ConvolutionLayer, ISavedModule<Conv2d>
     Conv2d(int inChannels, int outChannels, int kernelSize, int stride, int padding, bool same, int dilation, bool bias, Rng? rng)
         : base("Conv2d", 2, inChannels, outChannels, kernelSize, stride, padding, same, dilation, bias, rng) { }
 
-    public override Tensor Forward(Tensor input, bool relu)
-    {
-        var g = Geometry(input);
-        int n = input.Size(0);
-        return ConvolutionOp.Apply("conv2d", input, g, n, InChannels, OutChannels, Weight, Bias, [n, OutChannels, g.OutHeight, g.OutWidth], relu);
-    }
+    public override Tensor Forward(Tensor input, bool relu) =>
+        F.Conv2d(input, Weight, Bias, Stride, Padding, SamePadding, Dilation, relu);
 
     /// <summary>
-    /// pool(max(conv(input), 0)) without storing the convolution's output: what Sequential runs for Conv2d,
-    /// ReLU, MaxPool2d. The result and its gradients are those of the three layers in turn.
+    /// pool(max(conv(input), 0)) without storing the convolution's output (<see cref="F.Conv2dReluMaxPool2d(Tensor, Tensor, Tensor?, int, int?, int, int, int, int, int)"/>):
+    /// the layer, a ReLU and <paramref name="pool"/> in one op, with the values and gradients of the three in turn.
     /// </summary>
-    internal Tensor ForwardReluMaxPool(Tensor input, MaxPool2d pool)
-    {
-        var g = Geometry(input);
-        int n = input.Size(0);
-        var p = pool.Geometry([n, OutChannels, g.OutHeight, g.OutWidth]);
-        return ConvolutionOp.ApplyReluMaxPool("conv2d", input, g, p, n, InChannels, OutChannels, Weight, Bias, [n, OutChannels, p.OutHeight, p.OutWidth]);
-    }
-
-    WindowGeometry Geometry(Tensor input)
-    {
-        if (input.Rank != 4 || input.Size(1) != InChannels)
-            throw new ArgumentException($"{Describe()}: expected input N×{InChannels}×H×W, got shape {Shapes.Format(input.Shape)}.");
-        int h = input.Size(2), w = input.Size(3);
-        Func<string> name = () => $"{Describe()} on input {Shapes.Format(input.Shape)}";
-        return SamePadding
-            ? WindowGeometry.Same(name, h, w, KernelSize, KernelSize, Dilation, Dilation)
-            : WindowGeometry.Create(name, h, w, KernelSize, KernelSize, Stride, Stride, Padding, Padding, Dilation, Dilation);
-    }
+    public Tensor ForwardReluMaxPool(Tensor input, MaxPool2d pool) =>
+        F.Conv2dReluMaxPool2d(input, Weight, Bias, Stride, Padding, SamePadding, Dilation, pool.KernelSize, pool.Stride, pool.Padding, pool.Dilation);
 
     public override string Describe() =>
         $"Conv2d({InChannels}, {OutChannels}, kernel_size=({KernelSize}, {KernelSize}), stride=({Stride}, {Stride})"

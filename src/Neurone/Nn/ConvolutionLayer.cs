@@ -1,12 +1,13 @@
+using Neurone.Nn.Functional;
 using Neurone.Tensors;
 
 namespace Neurone.Nn;
 
 /// <summary>
 /// What <see cref="Conv1d"/> and <see cref="Conv2d"/> share: their settings, checked and stored, and the weight
-/// and bias initialised as PyTorch does (<see cref="ConvolutionOp.Initialise"/>). Each adds its input layout.
+/// and bias initialised as PyTorch does (<see cref="ConvolutionInit.Initialise"/>). Each adds its input layout.
 /// </summary>
-public abstract class ConvolutionLayer : Module, IFusedRelu
+public abstract class ConvolutionLayer : Module
 {
     /// <summary>The weight, [out, in, kernel] for 1-D or [out, in, kernel, kernel] for 2-D.</summary>
     public Parameter Weight { get; }
@@ -32,12 +33,12 @@ public abstract class ConvolutionLayer : Module, IFusedRelu
         InChannels = inChannels; OutChannels = outChannels; KernelSize = kernelSize; Stride = stride;
         Padding = padding; SamePadding = same; Dilation = dilation;
         int[] shape = [outChannels, inChannels, .. Enumerable.Repeat(kernelSize, kernelDimensions)];
-        (Weight, Bias) = ConvolutionOp.Initialise(RegisterParameter, shape, bias, rng ?? Rng.Default);
+        (Weight, Bias) = ConvolutionInit.Initialise(RegisterParameter, shape, bias, rng ?? Rng.Default);
     }
 
     public override Tensor Forward(Tensor input) => Forward(input, relu: false);
 
-    /// <summary>max(conv(input), 0) in one pass over the output: what Sequential runs for the layer followed by a ReLU.</summary>
+    /// <summary>max(conv(input), 0) in one pass over the output (the F op with relu): what Sequential runs for the layer followed by a ReLU.</summary>
     public abstract Tensor Forward(Tensor input, bool relu);
 
     // Saved architecture: PyTorch's argument names; padding is a number or "same".

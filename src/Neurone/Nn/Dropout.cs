@@ -1,4 +1,4 @@
-using Neurone.Autograd;
+using Neurone.Nn.Functional;
 using Neurone.Tensors;
 
 namespace Neurone.Nn;
@@ -25,18 +25,7 @@ public sealed class Dropout : Module, IRandomModule, ISavedModule<Dropout>
         this.rng = (rng ?? Rng.Default).Fork();
     }
 
-    public override Tensor Forward(Tensor input)
-    {
-        if (!Training || P == 0f) return input;
-        if (P == 1f) return input * 0f;
-        float scale = 1f / (1f - P);
-        var mask = new Tensor(input.ShapeArray());
-        var m = mask.AsSpan();
-        for (int i = 0; i < m.Length; i++) m[i] = rng.NextFloat() >= P ? scale : 0f;
-        var y = new Tensor(input.ShapeArray());
-        System.Numerics.Tensors.TensorPrimitives.Multiply(input.AsReadOnlySpan(), m, y.AsSpan());
-        return Graph.Record(y, "dropout", [input], g => [g * mask]);
-    }
+    public override Tensor Forward(Tensor input) => F.Dropout(input, P, Training, rng);
 
     public override string Describe() => $"Dropout(p={P})";
 

@@ -1,4 +1,4 @@
-using Neurone.Autograd;
+using Neurone.Nn.Functional;
 using Neurone.Tensors;
 
 namespace Neurone.Nn;
@@ -27,30 +27,7 @@ public sealed class Dropout2d : Module, IRandomModule, ISavedModule<Dropout2d>
         this.rng = (rng ?? Rng.Default).Fork();
     }
 
-    public override Tensor Forward(Tensor input)
-    {
-        if (input.Rank is not (3 or 4))
-            throw new ArgumentException($"{Describe()}: expected input N×C×H×W or N×C×L, got shape {Shapes.Format(input.Shape)}.");
-        if (!Training || P == 0f) return input;
-        int planes = input.Size(0) * input.Size(1), plane = input.Count / Math.Max(1, planes);
-        float scale = P == 1f ? 0f : 1f / (1f - P);
-        var keep = new float[planes];
-        for (int i = 0; i < planes; i++) keep[i] = rng.NextFloat() >= P ? scale : 0f;
-        var y = Tensor.Uninitialized(input.ShapeArray());
-        Apply(input.AsReadOnlySpan(), keep, plane, y.AsSpan());
-        return Graph.Record(y, "dropout2d", [input], g =>
-        {
-            var dx = Tensor.Uninitialized(g.ShapeArray());
-            Apply(g.AsReadOnlySpan(), keep, plane, dx.AsSpan());
-            return [dx];
-        });
-    }
-
-    static void Apply(ReadOnlySpan<float> x, float[] keep, int plane, Span<float> y)
-    {
-        for (int i = 0; i < keep.Length; i++)
-            System.Numerics.Tensors.TensorPrimitives.Multiply(x.Slice(i * plane, plane), keep[i], y.Slice(i * plane, plane));
-    }
+    public override Tensor Forward(Tensor input) => F.Dropout2d(input, P, Training, rng);
 
     public override string Describe() => $"Dropout2d(p={P})";
 

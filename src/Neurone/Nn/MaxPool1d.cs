@@ -1,4 +1,4 @@
-using Neurone.Kernels;
+using Neurone.Nn.Functional;
 using Neurone.Tensors;
 
 namespace Neurone.Nn;
@@ -19,19 +19,11 @@ public sealed class MaxPool1d : Module, ISavedModule<MaxPool1d>
     public MaxPool1d(int kernelSize, int? stride = null, int padding = 0, int dilation = 1)
     {
         ConvSettings.CheckWindow("MaxPool1d", kernelSize, stride ?? kernelSize, padding, dilation);
-        PoolingOp.CheckPadding("MaxPool1d", kernelSize, padding);
+        ConvSettings.CheckPoolPadding("MaxPool1d", kernelSize, padding);
         KernelSize = kernelSize; Stride = stride ?? kernelSize; Padding = padding; Dilation = dilation;
     }
 
-    public override Tensor Forward(Tensor input)
-    {
-        if (input.Rank != 3)
-            throw new ArgumentException($"{Describe()}: expected input N×C×L, got shape {Shapes.Format(input.Shape)}.");
-        int n = input.Size(0), c = input.Size(1);
-        var g = WindowGeometry.Create(() => $"{Describe()} on input {Shapes.Format(input.Shape)}", 1, input.Size(2),
-            1, KernelSize, 1, Stride, 0, Padding, 1, Dilation);
-        return PoolingOp.Max(input, g, n * c, [n, c, g.OutWidth]);
-    }
+    public override Tensor Forward(Tensor input) => F.MaxPool1d(input, KernelSize, Stride, Padding, Dilation);
 
     public override string Describe() => $"MaxPool1d(kernel_size={KernelSize}, stride={Stride}, padding={Padding}, dilation={Dilation})";
 

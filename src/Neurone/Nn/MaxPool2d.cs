@@ -1,4 +1,4 @@
-using Neurone.Kernels;
+using Neurone.Nn.Functional;
 using Neurone.Tensors;
 
 namespace Neurone.Nn;
@@ -6,7 +6,7 @@ namespace Neurone.Nn;
 /// <summary>
 /// 2-D max pooling of an N×C×H×W input over k×k windows (stride defaults to the kernel size, padding read as
 /// −∞, dilation), floor output sizes as PyTorch. The backward routes each output's gradient to the input that
-/// won (the first maximum of the window, as PyTorch). Vectorised for stride-2 pairs (<see cref="MaxPool"/>).
+/// won (the first maximum of the window, as PyTorch). Vectorised for stride-2 pairs (<see cref="Kernels.MaxPool"/>).
 /// </summary>
 public sealed class MaxPool2d : Module, ISavedModule<MaxPool2d>
 {
@@ -19,22 +19,11 @@ public sealed class MaxPool2d : Module, ISavedModule<MaxPool2d>
     public MaxPool2d(int kernelSize, int? stride = null, int padding = 0, int dilation = 1)
     {
         ConvSettings.CheckWindow("MaxPool2d", kernelSize, stride ?? kernelSize, padding, dilation);
-        PoolingOp.CheckPadding("MaxPool2d", kernelSize, padding);
+        ConvSettings.CheckPoolPadding("MaxPool2d", kernelSize, padding);
         KernelSize = kernelSize; Stride = stride ?? kernelSize; Padding = padding; Dilation = dilation;
     }
 
-    public override Tensor Forward(Tensor input)
-    {
-        if (input.Rank != 4)
-            throw new ArgumentException($"{Describe()}: expected input N×C×H×W, got shape {Shapes.Format(input.Shape)}.");
-        var g = Geometry(input.ShapeArray());
-        return PoolingOp.Max(input, g, input.Size(0) * input.Size(1), [input.Size(0), input.Size(1), g.OutHeight, g.OutWidth]);
-    }
-
-    /// <summary>Where the windows fall on an input of <paramref name="shape"/> (N×C×H×W).</summary>
-    internal WindowGeometry Geometry(int[] shape) =>
-        WindowGeometry.Create(() => $"{Describe()} on input {Shapes.Format(shape)}", shape[2], shape[3],
-            KernelSize, KernelSize, Stride, Stride, Padding, Padding, Dilation, Dilation);
+    public override Tensor Forward(Tensor input) => F.MaxPool2d(input, KernelSize, Stride, Padding, Dilation);
 
     public override string Describe() => $"MaxPool2d(kernel_size={KernelSize}, stride={Stride}, padding={Padding}, dilation={Dilation})";
 

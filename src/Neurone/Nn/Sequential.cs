@@ -3,9 +3,12 @@ using Neurone.Tensors;
 namespace Neurone.Nn;
 
 /// <summary>
-/// Modules applied one after another; they are named 0, 1, 2, … as in PyTorch. Forward fuses some sequences
-/// into one op with the same values and gradients: Conv2d, ReLU, MaxPool2d; and Linear, Conv1d or Conv2d
-/// followed by a ReLU. Calling the layers one by one gives the same results, only slower.
+/// Modules applied one after another; they are named 0, 1, 2, … as in PyTorch. Where consecutive layers have a
+/// fused op, Forward calls it, with the same values and gradients as the layers one by one: Conv2d, ReLU,
+/// MaxPool2d as <see cref="Functional.F.Conv2dReluMaxPool2d(Tensor, Tensor, Tensor?, int, int?, int, int, int, int, int)"/>; Linear, Conv1d or Conv2d
+/// followed by a ReLU as F.Linear / F.Conv1d / F.Conv2d with relu. A chain may fuse because nothing but the next
+/// layer reads an output; a model written as its own Module calls the same F ops in its Forward
+/// (docs/functional.md).
 /// </summary>
 public sealed class Sequential : Module, ISavedModule<Sequential>
 {
@@ -52,10 +55,10 @@ public sealed class Sequential : Module, ISavedModule<Sequential>
                 x = conv.ForwardReluMaxPool(x, pool);
                 i += 2;
             }
-            // A layer that can apply the ReLU after it itself saves a buffer and a pass (Linear, Conv1d, Conv2d).
-            else if (layers[i] is IFusedRelu fused && i + 1 < layers.Count && layers[i + 1] is ReLU)
+            // The ReLU applied by the op before it saves a buffer and a pass.
+            else if (i + 1 < layers.Count && layers[i + 1] is ReLU && layers[i] is Linear or ConvolutionLayer)
             {
-                x = fused.Forward(x, relu: true);
+                x = layers[i] is Linear linear ? linear.Forward(x, relu: true) : ((ConvolutionLayer)layers[i]).Forward(x, relu: true);
                 i++;
             }
             else x = layers[i].Forward(x);

@@ -9,66 +9,15 @@ public partial class Tensor
     // of the outer·inner positions. With inner == 1 each group is one contiguous run (one SIMD call);
     // otherwise whole inner-length rows are combined at once, which is just as vectorised.
 
-    /// <summary>Sum of all elements, as a scalar tensor (Int64 for int64 and bool tensors: a mask's sum counts it).</summary>
+    /// <summary>
+    /// Sum of all elements, as a scalar tensor (Int64 for int64 and bool tensors: a mask's sum counts it).
+    /// (Σx² has its own op, F.SumOfSquares.)
+    /// </summary>
     public Tensor Sum()
     {
         if (DType != DType.Float32) return IntegerSum();
         var y = Scalar(TensorPrimitives.Sum(AsReadOnlySpan()));
-        if (SquaredInput() is { } x)
-            // Σx² (an L2 penalty, reg·W.Square().Sum()): its gradient 2x·g straight from x, skipping the
-            // broadcast of g and the square's own backward: one pass over x instead of three over
-            // fresh buffers. The square's node stays for any other use of x², whose gradient still reaches x.
-            return Graph.Record(y, "sum_of_squares", [x], g => [x.SquareGradient(g.Item())]);
         return Graph.Record(y, "sum", [this], g => [Full(shape, g.Item())]);
-    }
-
-    /// <summary>The x this tensor is x.Square() of, while that square's graph is still recorded; otherwise null.</summary>
-    Tensor? SquaredInput() =>
-        GradFn is { Name: SquareOp, BackwardFn: not null, Inputs: [var x] } && x.RequiresGrad ? x : null;
-
-    /// <summary>
-    /// (x + x)·g for every element, the gradient of g·Σx²: the same bits as the square's backward given a
-    /// broadcast g. A leaf gets it added into its .Grad in place (null is returned, as it already arrived).
-    /// </summary>
-    Tensor? SquareGradient(float g)
-    {
-        Tensor? fresh = null;
-        Span<float> target;
-        float beta = 0f;
-        if (IsLeaf) target = GradAccumulationBuffer(out beta);
-        else
-        {
-            fresh = Uninitialized(shape);
-            target = fresh.AsSpan();
-        }
-        var owner = fresh ?? grad!;
-        bool accumulate = beta != 0f;
-        if (Kernels.LargeElementwise.Worth(Count))
-            Kernels.LargeElementwise.For(Count, (from, to) => AddSquareGradient(this, owner, from, to, g, accumulate));
-        else AddSquareGradient(this, owner, 0, Count, g, accumulate);
-        return fresh;
-    }
-
-    /// <summary>target[i] = (x[i] + x[i])·g, or target[i] += that, over [from, to).</summary>
-    static void AddSquareGradient(Tensor x, Tensor target, int from, int to, float g, bool accumulate)
-    {
-        var xs = x.AsReadOnlySpan()[from..to];
-        var ts = target.AsSpan()[from..to];
-        if (!accumulate)
-        {
-            TensorPrimitives.AddMultiply(xs, xs, g, ts);
-            return;
-        }
-        // In blocks that stay in L1: (x + x)·g into a stack buffer, then added, so each element is
-        // rounded exactly as the unfused ops round it (a product, then a sum).
-        Span<float> block = stackalloc float[1024];
-        for (int i = 0; i < xs.Length; i += block.Length)
-        {
-            int n = Math.Min(block.Length, xs.Length - i);
-            var b = block[..n];
-            TensorPrimitives.AddMultiply(xs.Slice(i, n), xs.Slice(i, n), g, b);
-            TensorPrimitives.Add(ts.Slice(i, n), b, ts.Slice(i, n));
-        }
     }
 
     /// <summary>Mean of all elements (NaN for an empty tensor, as in PyTorch).</summary>

@@ -135,9 +135,6 @@ public partial class Tensor
         return r;
     }
 
-    /// <summary>The name of Square's node, which <see cref="Sum()"/> recognises to fuse Σx².</summary>
-    const string SquareOp = "square";
-
     /// <summary>x².</summary>
     public Tensor Square()
     {
@@ -150,7 +147,7 @@ public partial class Tensor
             });
         else TensorPrimitives.Multiply(AsReadOnlySpan(), AsReadOnlySpan(), y.AsSpan());
         // (x + x)·g in one pass: the same bits as g·x·2 (doubling is exact), without two temporaries.
-        return Graph.Record(y, SquareOp, [this], g =>
+        return Graph.Record(y, "square", [this], g =>
         {
             var d = Uninitialized(shape);
             if (Kernels.LargeElementwise.Worth(Count))

@@ -1,5 +1,6 @@
 using static Neurone.Tests.Gradients;
 using Neurone.Autograd;
+using Neurone.Nn.Functional;
 using Neurone.Tensors;
 
 namespace Neurone.Tests.Autograd;
@@ -36,24 +37,37 @@ public class OpGradientTests
     }
 
     [Fact]
-    public void SumOfASquareIsFusedAndKeepsItsGradients()
+    public void SumOfSquaresHasTheGradientsAndBitsOfTheSquaresSum()
     {
-        // A leaf (gradient written into .Grad), an intermediate, and a square with a second use whose
-        // gradient must still reach x through the square's own node.
+        // A leaf (gradient written into .Grad), an intermediate, and an input with a second use.
         var w = Leaf([3, 4], 8);
-        Check(() => w.Square().Sum() * 0.3f, w);
+        Check(() => F.SumOfSquares(w) * 0.3f, w);
         var a = Leaf([3, 4], 9);
-        Check(() => (a * 2f).Square().Sum(), a);
-        Check(() => { var s = a.Square(); return s.Sum() + (s * a).Sum(); }, a);
-        Assert.Equal("sum_of_squares", w.Square().Sum().GradFn!.Name);
+        Check(() => F.SumOfSquares(a * 2f), a);
+        Check(() => F.SumOfSquares(a) + (a.Square() * a).Sum(), a);
+        Assert.Equal("sum_of_squares", F.SumOfSquares(w).GradFn!.Name);
+        // Σ of a square is an ordinary sum now: no op recognises another by its name.
+        Assert.Equal("sum", w.Square().Sum().GradFn!.Name);
 
-        // The same bits as the unfused ops, (x + x)·g, written fresh and then accumulated.
-        var x = Leaf([5, 7], 10);
-        var values = x.ToArray();
-        (x.Square().Sum() * 0.25f).Backward();
-        Assert.Equal(values.Select(v => (v + v) * 0.25f), x.Grad!.ToArray());
-        x.Square().Sum().Backward();
-        Assert.Equal(values.Select(v => (v + v) * 0.25f + (v + v)), x.Grad!.ToArray());
+        // The same bits as the unfused ops, value and (x + x)·g, written fresh and then accumulated; sizes past
+        // a vector and past the 1024-float block.
+        foreach (int n in new[] { 35, 2053 })
+        {
+            var x = Leaf([n], 10);
+            var values = x.ToArray();
+            Assert.Equal(x.Square().Sum().Item(), F.SumOfSquares(x).Item());
+            (F.SumOfSquares(x) * 0.25f).Backward();
+            Assert.Equal(values.Select(v => (v + v) * 0.25f), x.Grad!.ToArray());
+            F.SumOfSquares(x).Backward();
+            Assert.Equal(values.Select(v => (v + v) * 0.25f + (v + v)), x.Grad!.ToArray());
+            var y = Leaf([n], 11);
+            var viaSquare = y.Square().Sum() * 0.25f;
+            viaSquare.Backward();
+            var expected = y.Grad!.ToArray();
+            y.Grad = null;
+            (F.SumOfSquares(y) * 0.25f).Backward();
+            Assert.Equal(expected, y.Grad!.ToArray());
+        }
     }
 
     [Fact]

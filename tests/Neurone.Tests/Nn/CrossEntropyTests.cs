@@ -92,7 +92,7 @@ public class CrossEntropyTests
         Assert.Contains("MultiMarginLoss", e.Message);
         // Binary and regression losses take float targets, as PyTorch: labels are named, not misread.
         e = Assert.Throws<ArgumentException>(() => new BCEWithLogitsLoss().Forward(Tensor.Zeros(2), Tensor.FromLongs([0, 1])));
-        Assert.Contains("BCEWithLogitsLoss", e.Message);
+        Assert.Contains("binary_cross_entropy_with_logits", e.Message);
         Assert.Contains("Int64", e.Message);
         Assert.Contains("Float()", e.Message);
     }

@@ -1,6 +1,9 @@
-namespace Neurone.Nn;
+namespace Neurone.Nn.Functional;
 
-/// <summary>Argument checks shared by the convolution and pooling constructors, so their errors read alike.</summary>
+/// <summary>
+/// Argument checks shared by the convolution and pooling ops and by the layers' constructors, so their errors
+/// read alike; and the descriptions the ops give of themselves in errors, in the form the layers print.
+/// </summary>
 internal static class ConvSettings
 {
     public static void Check(string layer, int inChannels, int outChannels, int kernelSize, int stride, int padding, int dilation)
@@ -14,6 +17,13 @@ internal static class ConvSettings
     {
         if (kernelSize < 1 || stride < 1 || dilation < 1 || padding < 0)
             throw new ArgumentOutOfRangeException(nameof(kernelSize), $"{layer}: expected kernel_size, stride, dilation ≥ 1 and padding ≥ 0, got kernel_size={kernelSize}, stride={stride}, padding={padding}, dilation={dilation}.");
+    }
+
+    /// <summary>PyTorch's rule for pooling: padding at most half the kernel, so no window lies wholly in the padding.</summary>
+    public static void CheckPoolPadding(string layer, int kernelSize, int padding)
+    {
+        if (padding > kernelSize / 2)
+            throw new ArgumentOutOfRangeException(nameof(padding), $"{layer}: padding {padding} must be at most half the kernel size {kernelSize}.");
     }
 
     /// <summary>"same" → true, "valid" → false (no padding), as PyTorch's string paddings.</summary>
