@@ -12,7 +12,7 @@ import torch
 
 torch.set_default_dtype(torch.float64)
 SEED = 19
-CASES = 600
+CASES = 800
 
 
 class Program:
@@ -338,6 +338,103 @@ def logsumexp(p, v):
     return p.step("logsumexp", [v], lambda x: torch.logsumexp(x, dim, keepdim=keep), dim=dim, keepdim=keep)
 
 
+# ---- layer ops (torch.nn.functional): they start their own chain on an input of the layout they need ----
+
+IMAGE_OPS = {"conv2d", "conv1d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm2d"}
+
+
+def image_shape(rng, rank=4):
+    return [rng.randint(1, 3), rng.randint(1, 3)] + [rng.randint(3, 7) for _ in range(rank - 2)]
+
+
+def linear(p, v):
+    t = p.values[v]
+    if t.dim() == 0:
+        return None
+    n_in, n_out = t.shape[-1], p.rng.randint(1, 5)
+    w = p.fresh([n_out, n_in])
+    if p.rng.random() < 0.7:
+        b = p.fresh([n_out])
+        return p.step("linear", [v, w, b], torch.nn.functional.linear)
+    return p.step("linear", [v, w], torch.nn.functional.linear)
+
+
+def conv(op, rank):
+    def add(p, v):
+        t = p.values[v]
+        if t.dim() != rank:
+            return None
+        c_in, c_out = t.shape[1], p.rng.randint(1, 3)
+        k = p.rng.randint(1, 3)
+        stride, padding, dilation = p.rng.randint(1, 2), p.rng.randint(0, 1), p.rng.randint(1, 2)
+        if any((size + 2 * padding - dilation * (k - 1) - 1) < 0 for size in t.shape[2:]):
+            return None
+        w = p.fresh([c_out, c_in] + [k] * (rank - 2))
+        fn = torch.nn.functional.conv2d if rank == 4 else torch.nn.functional.conv1d
+        args = [v, w] + ([p.fresh([c_out])] if p.rng.random() < 0.7 else [])
+        return p.step(op, args, lambda x, w, b=None: fn(x, w, b, stride=stride, padding=padding, dilation=dilation),
+                      stride=stride, padding=padding, dilation=dilation)
+    return add
+
+
+def pool(op, fn):
+    def add(p, v):
+        t = p.values[v]
+        if t.dim() != 4:
+            return None
+        k = p.rng.randint(1, 3)
+        stride, padding = p.rng.randint(1, 2), p.rng.randint(0, k // 2)
+        if min(t.shape[2:]) + 2 * padding < k:
+            return None
+        if op == "max_pool2d":  # windows with tied maxima would make the winner PyTorch's choice
+            windows = torch.nn.functional.unfold(t.detach().reshape(-1, 1, *t.shape[2:]), k, padding=padding, stride=stride)
+            if padding == 0 and any(len(set(col.tolist())) < len(col) for col in windows[0].T):
+                return None
+        return p.step(op, [v], lambda x: fn(x, k, stride, padding), kernel_size=k, stride=stride, padding=padding)
+    return add
+
+
+def adaptive_avg_pool2d(p, v):
+    t = p.values[v]
+    if t.dim() != 4:
+        return None
+    oh, ow = p.rng.randint(1, t.shape[2]), p.rng.randint(1, t.shape[3])
+    return p.step("adaptive_avg_pool2d", [v], lambda x: torch.nn.functional.adaptive_avg_pool2d(x, (oh, ow)),
+                  output_height=oh, output_width=ow)
+
+
+def layer_norm(p, v):
+    t = p.values[v]
+    if t.dim() == 0:
+        return None
+    shape = list(t.shape[-p.rng.randint(1, min(2, t.dim())):])
+    if int(np.prod(shape)) < 2:
+        return None
+    args = [v, p.fresh(shape), p.fresh(shape)] if p.rng.random() < 0.7 else [v]
+    return p.step("layer_norm", args, lambda x, w=None, b=None: torch.nn.functional.layer_norm(x, shape, w, b),
+                  normalized_shape=shape)
+
+
+def batch_norm(op):
+    def add(p, v):
+        t = p.values[v]
+        if t.dim() < 2 or t.numel() // t.shape[1] < 2:
+            return None
+        c = t.shape[1]
+        args = [v, p.fresh([c]), p.fresh([c])]
+        return p.step(op, args, lambda x, w, b: torch.nn.functional.batch_norm(x, None, None, w, b, training=True))
+    return add
+
+
+def loss(op, fn, target_low=-2.0):
+    def add(p, v):
+        t = p.values[v]
+        target = p.fresh(list(t.shape), low=target_low)
+        p.values[target].requires_grad_(False)
+        return p.step(op, [v, target], fn)
+    return add
+
+
 CATALOGUE = {
     "neg": unary("neg", torch.neg),
     "abs": unary("abs", torch.abs),
@@ -386,16 +483,28 @@ CATALOGUE = {
     "triu": triangle("triu", torch.triu),
     "sum_dims": multi_dim("sum_dims", lambda x, d, k: x.sum(d, keepdim=k)),
     "mean_dims": multi_dim("mean_dims", lambda x, d, k: x.mean(d, keepdim=k)),
+    "linear": linear,
+    "conv2d": conv("conv2d", 4),
+    "conv1d": conv("conv1d", 3),
+    "max_pool2d": pool("max_pool2d", torch.nn.functional.max_pool2d),
+    "avg_pool2d": pool("avg_pool2d", torch.nn.functional.avg_pool2d),
+    "adaptive_avg_pool2d": adaptive_avg_pool2d,
+    "layer_norm": layer_norm,
+    "batch_norm2d": batch_norm("batch_norm2d"),
+    "mse_loss": loss("mse_loss", torch.nn.functional.mse_loss),
+    "l1_loss": loss("l1_loss", torch.nn.functional.l1_loss),
+    "bce_with_logits": loss("bce_with_logits", torch.nn.functional.binary_cross_entropy_with_logits, target_low=0.0),
     "var_dims": multi_dim("var_dims", lambda x, d, k: x.var(d, keepdim=k)),
 }
 
 
 def make_case(index, rng):
     p = Program(rng)
-    v = p.fresh(random_shape(rng))
     names = sorted(CATALOGUE)
     # Every op leads at least a few cases (round robin on the first op), then the rest of the chain is random.
-    wanted = [names[index % len(names)]] + [rng.choice(names) for _ in range(rng.randint(1, 4))]
+    first = names[index % len(names)]
+    wanted = [first] + [rng.choice(names) for _ in range(rng.randint(1, 4))]
+    v = p.fresh(image_shape(rng, 3 if first == "conv1d" else 4) if first in IMAGE_OPS else random_shape(rng))
     for op in wanted:
         for _ in range(8):
             out = CATALOGUE[op](p, v)
@@ -410,12 +519,12 @@ def make_case(index, rng):
         return None  # e.g. the deviation of one element: drawn again
     cot = torch.tensor(np.random.default_rng(rng.randrange(1 << 30)).uniform(-1, 1, size=tuple(out.shape)))
     (out * cot).sum().backward()
-    floats = [(n, t) for n, t in p.inputs if t.dtype == torch.float64]
+    floats = [(n, t) for n, t in p.inputs if t.requires_grad]
     if any(t.grad is not None and not torch.isfinite(t.grad).all() for _, t in floats):
         return None
     return {
         "name": f"case{index:03d}-" + "-".join(s["op"] for s in p.steps),
-        "inputs": [{"name": n, "dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape),
+        "inputs": [{"name": n, "dtype": str(t.dtype).replace("torch.", ""), "requires_grad": t.requires_grad, "shape": list(t.shape),
                     "data": t.detach().flatten().tolist()} for n, t in p.inputs],
         "steps": p.steps,
         "output": v,

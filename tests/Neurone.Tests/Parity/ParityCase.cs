@@ -46,7 +46,7 @@ internal sealed record ParityCase(string Name, IReadOnlyList<ParityInput> Inputs
             var parsed = new ParityCase(
                 c.GetProperty("name").GetString()!,
                 c.GetProperty("inputs").EnumerateArray().Select(i => new ParityInput(
-                    i.GetProperty("name").GetString()!, i.GetProperty("dtype").GetString()!, Ints(i.GetProperty("shape")),
+                    i.GetProperty("name").GetString()!, i.GetProperty("dtype").GetString()!, i.GetProperty("requires_grad").GetBoolean(), Ints(i.GetProperty("shape")),
                     Doubles(i.GetProperty("data")))).ToArray(),
                 c.GetProperty("steps").EnumerateArray().Select(s => new ParityStep(
                     s.GetProperty("out").GetString()!, s.GetProperty("op").GetString()!,
@@ -69,7 +69,7 @@ internal sealed record ParityCase(string Name, IReadOnlyList<ParityInput> Inputs
 }
 
 /// <summary>An input of a parity case: float inputs are differentiated, integer and boolean ones are indices and masks.</summary>
-internal sealed record ParityInput(string Name, string DType, int[] Shape, double[] Data);
+internal sealed record ParityInput(string Name, string DType, bool RequiresGrad, int[] Shape, double[] Data);
 
 /// <summary>One step: <c>Out = Op(Args…)</c> with the op's attributes (dims, shapes, scalars) as PyTorch named them.</summary>
 internal sealed record ParityStep(string Out, string Op, string[] Args, JsonElement Attrs)

@@ -1,3 +1,4 @@
+using Neurone.Nn.Functional;
 using Neurone.Tensors;
 
 namespace Neurone.Tests.Parity;
@@ -57,6 +58,17 @@ internal static class ParityOps
         "triu" => a[0].Triu(s.Int("diagonal")),
         "sum_dims" => a[0].Sum(s.Ints("dims"), s.Bool("keepdim")),
         "mean_dims" => a[0].Mean(s.Ints("dims"), s.Bool("keepdim")),
+        "linear" => F.Linear(a[0], a[1], a.Count > 2 ? a[2] : null),
+        "conv2d" => F.Conv2d(a[0], a[1], a.Count > 2 ? a[2] : null, s.Int("stride"), s.Int("padding"), s.Int("dilation")),
+        "conv1d" => F.Conv1d(a[0], a[1], a.Count > 2 ? a[2] : null, s.Int("stride"), s.Int("padding"), s.Int("dilation")),
+        "max_pool2d" => F.MaxPool2d(a[0], s.Int("kernel_size"), s.Int("stride"), s.Int("padding")),
+        "avg_pool2d" => F.AvgPool2d(a[0], s.Int("kernel_size"), s.Int("stride"), s.Int("padding")),
+        "adaptive_avg_pool2d" => F.AdaptiveAvgPool2d(a[0], s.Int("output_height"), s.Int("output_width")),
+        "layer_norm" => F.LayerNorm(a[0], s.Ints("normalized_shape"), a.Count > 1 ? a[1] : null, a.Count > 2 ? a[2] : null),
+        "batch_norm2d" => F.BatchNorm(a[0], null, null, a[1], a[2], training: true),
+        "mse_loss" => F.MseLoss(a[0], a[1]),
+        "l1_loss" => F.L1Loss(a[0], a[1]),
+        "bce_with_logits" => F.BinaryCrossEntropyWithLogits(a[0], a[1]),
         "var_dims" => a[0].Var(s.Ints("dims"), s.Bool("keepdim")),
         _ => throw new NotSupportedException($"parity: the script's op '{s.Op}' has no Neurone counterpart in ParityOps."),
     };
