@@ -20,6 +20,7 @@ internal static class ParityOps
         "sigmoid" => a[0].Sigmoid(),
         "relu" => a[0].Relu(),
         "gelu" => a[0].Gelu(),
+        "silu" => F.Silu(a[0]),
         "square" => a[0].Square(),
         "leaky_relu" => a[0].LeakyRelu(s.Float("slope")),
         "clamp" => a[0].Clamp(s.Float("min"), s.Float("max")),
