@@ -12,7 +12,7 @@ import torch
 
 torch.set_default_dtype(torch.float64)
 SEED = 19
-CASES = 800
+CASES = 1000
 
 
 class Program:
@@ -439,6 +439,111 @@ def loss(op, fn, target_low=-2.0):
     return add
 
 
+# ---- ops with integer and boolean inputs ----
+
+def where(p, v):
+    t = p.values[v]
+    shape = list(t.shape) or [1]
+    mask_shape = broadcast_partner(p.rng, shape)
+    mask = p.bool_input(np.random.default_rng(p.rng.randrange(1 << 30)).random(mask_shape) < 0.5, mask_shape)
+    other = p.fresh(broadcast_partner(p.rng, shape))
+    args = [mask, v, other] if p.rng.random() < 0.5 else [mask, other, v]
+    return p.step("where", args, torch.where)
+
+
+def masked_fill(p, v):
+    t = p.values[v]
+    if t.dim() == 0:
+        return None
+    shape = broadcast_partner(p.rng, list(t.shape))
+    mask = p.bool_input(np.random.default_rng(p.rng.randrange(1 << 30)).random(shape) < 0.4, shape)
+    value = p.rng.choice([-1.5, 0.0, 2.0])
+    return p.step("masked_fill", [v, mask], lambda x, m: x.masked_fill(m, value), value=value)
+
+
+def index_select(p, v):
+    t = p.values[v]
+    if t.dim() == 0 or 0 in t.shape:
+        return None
+    dim = dim_of(p.rng, t)
+    count = p.rng.randint(1, 5)
+    idx = p.index_input([p.rng.randrange(t.shape[dim]) for _ in range(count)], [count])
+    return p.step("index_select", [v, idx], lambda x, i: x.index_select(dim, i), dim=dim)
+
+
+def gather(p, v):
+    t = p.values[v]
+    if t.dim() == 0 or 0 in t.shape:
+        return None
+    dim = dim_of(p.rng, t)
+    shape = [p.rng.randint(1, d) for d in t.shape]
+    shape[dim] = p.rng.randint(1, 4)
+    values = [p.rng.randrange(t.shape[dim]) for _ in range(int(np.prod(shape)))]
+    idx = p.index_input(values, shape)
+    return p.step("gather", [v, idx], lambda x, i: x.gather(dim, i), dim=dim)
+
+
+def scatter_add(p, v):
+    """PyTorch 1.13 differentiates scatter_add only when the index has the source's shape: so it has here."""
+    t = p.values[v]
+    if t.dim() == 0 or 0 in t.shape:
+        return None
+    dim = dim_of(p.rng, t)
+    shape = list(t.shape)
+    shape[dim] = p.rng.randint(1, 4)
+    idx = p.index_input([p.rng.randrange(t.shape[dim]) for _ in range(int(np.prod(shape)))], shape)
+    src = p.fresh(shape)
+    return p.step("scatter_add", [v, idx, src], lambda x, i, s: x.scatter_add(dim, i, s), dim=dim)
+
+
+def cross_entropy(p, v):
+    """Logits [N, C] or [N, C, d] from the running value; Int64 targets, some ignored, with label smoothing."""
+    t = p.values[v]
+    if t.dim() not in (2, 3) or t.shape[1] < 2 or 0 in t.shape:
+        return None
+    target_shape = [t.shape[0]] + list(t.shape[2:])
+    count = int(np.prod(target_shape))
+    labels = [p.rng.randrange(t.shape[1]) if p.rng.random() > 0.2 else -100 for _ in range(count)]
+    if all(l == -100 for l in labels):
+        labels[0] = 0
+    target = p.index_input(labels, target_shape)
+    smoothing = p.rng.choice([0.0, 0.0, 0.1])
+    return p.step("cross_entropy", [v, target],
+                  lambda x, y: torch.nn.functional.cross_entropy(x, y, ignore_index=-100, label_smoothing=smoothing),
+                  label_smoothing=smoothing)
+
+
+def nll_loss(p, v):
+    t = p.values[v]
+    if t.dim() != 2 or t.shape[1] < 2 or t.shape[0] == 0:
+        return None
+    target = p.index_input([p.rng.randrange(t.shape[1]) for _ in range(t.shape[0])], [t.shape[0]])
+    return p.step("nll_loss", [v, target], torch.nn.functional.nll_loss)
+
+
+def embedding(p, v):
+    """The running value's rows as an embedding table, looked up by Int64 indices of rank 1 or 2."""
+    t = p.values[v]
+    if t.dim() != 2 or t.shape[0] == 0:
+        return None
+    shape = random_shape(p.rng, p.rng.randint(1, 2))
+    idx = p.index_input([p.rng.randrange(t.shape[0]) for _ in range(int(np.prod(shape)))], shape)
+    return p.step("embedding", [idx, v], torch.nn.functional.embedding)
+
+
+def topk_values(p, v):
+    t = p.values[v]
+    if t.dim() == 0 or 0 in t.shape:
+        return None
+    dim = dim_of(p.rng, t)
+    k = p.rng.randint(1, t.shape[dim])
+    largest = p.rng.random() < 0.7
+    sorted_values = t.detach().sort(dim).values  # ties would make the picked element PyTorch's choice
+    if (sorted_values.diff(dim=dim) == 0).any():
+        return None
+    return p.step("topk", [v], lambda x: x.topk(k, dim, largest).values, k=k, dim=dim, largest=largest)
+
+
 CATALOGUE = {
     "neg": unary("neg", torch.neg),
     "abs": unary("abs", torch.abs),
@@ -499,6 +604,15 @@ CATALOGUE = {
     "mse_loss": loss("mse_loss", torch.nn.functional.mse_loss),
     "l1_loss": loss("l1_loss", torch.nn.functional.l1_loss),
     "bce_with_logits": loss("bce_with_logits", torch.nn.functional.binary_cross_entropy_with_logits, target_low=0.0),
+    "where": where,
+    "masked_fill": masked_fill,
+    "index_select": index_select,
+    "gather": gather,
+    "scatter_add": scatter_add,
+    "cross_entropy": cross_entropy,
+    "nll_loss": nll_loss,
+    "embedding": embedding,
+    "topk": topk_values,
     "var_dims": multi_dim("var_dims", lambda x, d, k: x.var(d, keepdim=k)),
 }
 

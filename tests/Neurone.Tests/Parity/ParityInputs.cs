@@ -8,6 +8,8 @@ internal static class ParityInputs
     public static Tensor Create(ParityInput input) => input.DType switch
     {
         "float64" => Floats(input.Data, input.Shape),
+        "int64" => Tensor.FromLongs(input.Data.Select(v => (long)v).ToArray(), input.Shape),
+        "bool" => Tensor.FromBools(input.Data.Select(v => v != 0).ToArray(), input.Shape),
         _ => throw new NotSupportedException($"parity: inputs of dtype '{input.DType}' ({input.Name}) are not supported yet."),
     };
 

@@ -7,9 +7,10 @@ namespace Neurone.Tests.Parity;
 /// Neurone's float32 ops. Forward values must agree within 1e-5 and input gradients within 1e-4, each relative to
 /// the larger of the element's own magnitude and the mean magnitude of its tensor (so that an element which is a
 /// near-cancellation of large terms is judged on the scale of its neighbours, as float32 can only promise that).
-/// Inputs are of order one and cotangents within ±1, so every error also has a floor: 1e-3 of the tolerance, and for
-/// gradients 1e-2 of the case's largest gradient. A gradient that is zero in exact arithmetic (a bias before batch
-/// norm, a sum of softmax) comes out of float32 as the rounding of the terms that cancel, which are of that size.
+/// Inputs are of order one and cotangents within ±1, so every error also has a floor: for outputs 1e-3 of the
+/// tolerance (1e-8), for gradients 1e-2 of it or 1e-2 of the case's largest gradient (1e-6 at least). A gradient
+/// that is zero or small in exact arithmetic (a bias before batch norm, a sum of softmax, a normalised line's
+/// centred gradient) comes out of float32 as the rounding of the terms that cancel, which are of that size.
 /// </summary>
 public class ParityTests
 {
@@ -47,7 +48,7 @@ public class ParityTests
         foreach (var (input, expected) in c.Grads)
         {
             var grad = leaves[input].Grad?.ToArray() ?? new float[expected.Length];
-            AssertClose(expected, grad, GradientTolerance, $"{name}: gradient of {input}", floor: Math.Max(1e-3, 1e-2 * largest));
+            AssertClose(expected, grad, GradientTolerance, $"{name}: gradient of {input}", floor: Math.Max(1e-2, 1e-2 * largest));
         }
     }
 
