@@ -19,6 +19,18 @@ public partial class Tensor
         return bools.AsSpan(offset, Count);
     }
 
+    /// <summary>
+    /// The elements as a span of <typeparamref name="T"/> (float, long or bool, matching <see cref="DType"/>), for ops
+    /// that only move elements and so are written once for every dtype.
+    /// </summary>
+    internal ReadOnlySpan<T> Elements<T>()
+    {
+        Array array = DType switch { DType.Int64 => longs!, DType.Bool => bools!, _ => storage };
+        if (array is not T[] typed)
+            throw new InvalidOperationException($"elements: a {DType} tensor's elements are not {typeof(T).Name}.");
+        return new ReadOnlySpan<T>(typed, offset, Count);
+    }
+
     /// <summary>A fresh array holding a copy of the elements of an int64 tensor.</summary>
     public long[] ToLongArray() => AsLongSpan().ToArray();
 

@@ -28,23 +28,23 @@ public partial class Tensor
             joined += t.shape[d];
         }
         if (joined > int.MaxValue) throw new ArgumentException($"cat: the joined dimension would have {joined} elements.");
+        for (int n = 1; n < tensors.Count; n++)
+            if (tensors[n].DType != tensors[0].DType)
+                throw new ArgumentException($"cat: tensor {n} is {tensors[n].DType} and tensor 0 is {tensors[0].DType}; convert them to one dtype first (To).");
         result[d] = (int)joined;
-        var r = Uninitialized(result);
 
         // Each input contributes one contiguous block per index of the dimensions before d.
         int outer = 1, inner = 1;
         for (int i = 0; i < d; i++) outer *= first[i];
         for (int i = d + 1; i < first.Length; i++) inner *= first[i];
-        var dst = r.AsSpan();
         int rowOut = result[d] * inner;
-        int at = 0;
-        foreach (var t in tensors)
+        var r = tensors[0].DType switch
         {
-            int block = t.shape[d] * inner;
-            var src = t.AsReadOnlySpan();
-            for (int o = 0; o < outer; o++) src.Slice(o * block, block).CopyTo(dst.Slice(o * rowOut + at, block));
-            at += block;
-        }
+            DType.Int64 => JoinBlocks<long>(tensors, result, d, outer, inner),
+            DType.Bool => JoinBlocks<bool>(tensors, result, d, outer, inner),
+            _ => JoinBlocks<float>(tensors, result, d, outer, inner),
+        };
+        if (r.DType != DType.Float32) return r; // integers and masks carry no gradient
         var inputs = tensors.ToArray();
         return Graph.Record(r, "cat", inputs, g =>
         {
@@ -65,6 +65,27 @@ public partial class Tensor
             }
             return grads;
         });
+    }
+
+    /// <summary>Copies each input's blocks into a fresh tensor of the joined shape, for any element type.</summary>
+    static Tensor JoinBlocks<T>(IReadOnlyList<Tensor> tensors, int[] shape, int d, int outer, int inner)
+    {
+        var elements = GC.AllocateUninitializedArray<T>(Shapes.Count(shape));
+        var r = elements switch
+        {
+            long[] l => new Tensor(l, 0, shape),
+            bool[] b => new Tensor(b, 0, shape),
+            _ => new Tensor((float[])(object)elements, 0, shape),
+        };
+        int rowOut = shape[d] * inner, at = 0;
+        foreach (var t in tensors)
+        {
+            int block = t.shape[d] * inner;
+            var src = t.Elements<T>();
+            for (int o = 0; o < outer; o++) src.Slice(o * block, block).CopyTo(elements.AsSpan(o * rowOut + at, block));
+            at += block;
+        }
+        return r;
     }
 
     /// <summary>Same as <see cref="Cat"/>, under PyTorch's other name (<c>torch.concat</c>).</summary>
