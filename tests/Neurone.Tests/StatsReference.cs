@@ -12,9 +12,7 @@ internal static class StatsReference
 
     static JsonElement Load()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "stats_reference.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.Clone();
+        return Fixture.Load("stats_reference.json");
     }
 
     /// <summary>The cases of one section ("pow", "var", "batchnorm").</summary>

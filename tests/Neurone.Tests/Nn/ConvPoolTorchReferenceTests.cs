@@ -16,9 +16,7 @@ public class ConvPoolTorchReferenceTests
 
     static JsonElement LoadCases()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "conv_pool_reference.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.GetProperty("cases").Clone();
+        return Fixture.Load("conv_pool_reference.json").GetProperty("cases");
     }
 
     /// <summary>The reference writes infinities as strings (JSON has none).</summary>

@@ -17,9 +17,7 @@ public class LayerNormTests
 
     static JsonElement Load()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "layernorm_reference.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.Clone();
+        return Fixture.Load("layernorm_reference.json");
     }
 
     static JsonElement Case(string name) =>

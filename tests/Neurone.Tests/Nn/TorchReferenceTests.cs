@@ -14,9 +14,7 @@ public class TorchReferenceTests
 
     static JsonElement LoadCases()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "torch_reference.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.GetProperty("cases").Clone();
+        return Fixture.Load("torch_reference.json").GetProperty("cases");
     }
 
     static float[] Floats(JsonElement e) => e.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();

@@ -19,9 +19,7 @@ public class OptimizerReferenceTests
 
     static JsonElement Load()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "optimizer_reference.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.GetProperty("cases").Clone();
+        return Fixture.Load("optimizer_reference.json").GetProperty("cases");
     }
 
     public static TheoryData<string> Names()

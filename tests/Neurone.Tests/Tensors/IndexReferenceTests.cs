@@ -16,9 +16,7 @@ public class IndexReferenceTests
 
     static JsonElement LoadCases()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "index_reference.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.GetProperty("cases").Clone();
+        return Fixture.Load("index_reference.json").GetProperty("cases");
     }
 
     public static TheoryData<string> Names()

@@ -14,9 +14,7 @@ public class ShapeReferenceTests
 
     static JsonElement Load()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "shape_reference.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.Clone();
+        return Fixture.Load("shape_reference.json");
     }
 
     static readonly Dictionary<string, Func<Tensor[], Tensor>> Ops = new()

@@ -21,9 +21,7 @@ public class SoftmaxReferenceTests
 
     static JsonElement LoadFixture()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "softmax_reference.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.Clone();
+        return Fixture.Load("softmax_reference.json");
     }
 
     static JsonElement Case(string section, string name) =>
