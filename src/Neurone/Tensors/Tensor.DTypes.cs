@@ -23,13 +23,21 @@ public partial class Tensor
     /// The elements as a span of <typeparamref name="T"/> (float, long or bool, matching <see cref="DType"/>), for ops
     /// that only move elements and so are written once for every dtype.
     /// </summary>
-    internal ReadOnlySpan<T> Elements<T>()
+    internal Span<T> Elements<T>()
     {
         Array array = DType switch { DType.Int64 => longs!, DType.Bool => bools!, _ => storage };
         if (array is not T[] typed)
             throw new InvalidOperationException($"elements: a {DType} tensor's elements are not {typeof(T).Name}.");
-        return new ReadOnlySpan<T>(typed, offset, Count);
+        return new Span<T>(typed, offset, Count);
     }
+
+    /// <summary>A fresh tensor of <paramref name="dtype"/> whose elements are not cleared, for ops that write every one.</summary>
+    internal static Tensor Uninitialized(int[] shape, DType dtype) => dtype switch
+    {
+        DType.Int64 => new Tensor(GC.AllocateUninitializedArray<long>(Shapes.Count(shape)), 0, (int[])shape.Clone()),
+        DType.Bool => new Tensor(GC.AllocateUninitializedArray<bool>(Shapes.Count(shape)), 0, (int[])shape.Clone()),
+        _ => Uninitialized(shape),
+    };
 
     /// <summary>A fresh array holding a copy of the elements of an int64 tensor.</summary>
     public long[] ToLongArray() => AsLongSpan().ToArray();

@@ -196,6 +196,14 @@ public partial class Tensor
         for (int i = 0; i < Rank; i++) inverse[Shapes.Axis("permute", dims[i], shape)] = i;
         // When only size-1 dimensions move (or nothing is there), the elements keep their row-major order: a view.
         if (KeepsLayout(result, strides)) return ViewAs(result, "permute");
+        if (DType != DType.Float32)
+        {
+            // Integers and masks: the same walk, element by element, and no gradient.
+            var moved = Uninitialized(result, DType);
+            if (DType == DType.Int64) StridedCopyAny(Elements<long>(), strides, result, moved.Elements<long>());
+            else StridedCopyAny(Elements<bool>(), strides, result, moved.Elements<bool>());
+            return moved;
+        }
         var t = Uninitialized(result);
         StridedCopy(AsReadOnlySpan(), strides, result, t.AsSpan());
         return Graph.Record(t, "permute", [this], g => [g.Permute(inverse)]);
@@ -232,6 +240,7 @@ public partial class Tensor
     public Tensor T()
     {
         if (Rank != 2) throw new InvalidOperationException($"t: expected a 2-D tensor, got shape {Shapes.Format(shape)}.");
+        if (DType != DType.Float32) return Transpose(0, 1);
         var r = Uninitialized([shape[1], shape[0]]);
         Kernels.Transpose.Copy(AsReadOnlySpan(), shape[0], shape[1], r.AsSpan());
         return Graph.Record(r, "t", [this], g => [g.T()]);
@@ -276,6 +285,22 @@ public partial class Tensor
             int d = rank - 2;
             while (d >= 0 && ++index[d] == sizes[d]) index[d--] = 0;
             if (d < 0) return;
+        }
+    }
+
+    /// <summary>The general walk of <see cref="StridedCopy"/> for any element type (no transpose kernel).</summary>
+    static void StridedCopyAny<T>(ReadOnlySpan<T> src, int[] strides, int[] outShape, Span<T> dst)
+    {
+        if (dst.Length == 0) return;
+        var (sizes, steps) = MergeRuns(outShape, strides);
+        int rank = sizes.Length;
+        var index = new int[rank];
+        for (int at = 0; at < dst.Length; at++)
+        {
+            int from = 0;
+            for (int i = 0; i < rank; i++) from += index[i] * steps[i];
+            dst[at] = src[from];
+            for (int d = rank - 1; d >= 0 && ++index[d] == sizes[d]; d--) index[d] = 0;
         }
     }
 

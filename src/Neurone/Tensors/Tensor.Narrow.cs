@@ -108,11 +108,15 @@ public partial class Tensor
             part = SameStorage(outer == 0 || block == 0 ? offset : offset + start * inner, partShape);
         else
         {
-            part = Uninitialized(partShape);
-            var src = AsReadOnlySpan();
-            var dst = part.AsSpan();
-            for (int o = 0; o < outer; o++) src.Slice(o * stride + start * inner, block).CopyTo(dst.Slice(o * block, block));
+            part = Uninitialized(partShape, DType);
+            switch (DType)
+            {
+                case DType.Int64: CopyPart<long>(this, part, outer, stride, start * inner, block); break;
+                case DType.Bool: CopyPart<bool>(this, part, outer, stride, start * inner, block); break;
+                default: CopyPart<float>(this, part, outer, stride, start * inner, block); break;
+            }
         }
+        if (DType != DType.Float32) return part; // integers and masks carry no gradient
         return Graph.Record(part, op, [this], g =>
         {
             var full = new Tensor(shape);
@@ -121,5 +125,13 @@ public partial class Tensor
             for (int o = 0; o < outer; o++) gs.Slice(o * block, block).CopyTo(fs.Slice(o * stride + start * inner, block));
             return [full];
         });
+    }
+
+    /// <summary>Copies one block of <paramref name="block"/> elements per outer index, for any element type.</summary>
+    static void CopyPart<T>(Tensor source, Tensor part, int outer, int stride, int first, int block)
+    {
+        var src = source.Elements<T>();
+        var dst = part.Elements<T>();
+        for (int o = 0; o < outer; o++) src.Slice(o * stride + first, block).CopyTo(dst.Slice(o * block, block));
     }
 }
