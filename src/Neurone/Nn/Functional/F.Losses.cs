@@ -67,8 +67,12 @@ public static partial class F
         var t = target.AsReadOnlySpan();
         var losses = new Tensor(input.ShapeArray());
         var l = losses.AsSpan();
+        // log(1 + e^−|x|) through the softplus kernel: computed as 1 + e in float, it rounds to 0 once e^−|x| is below
+        // float's resolution (|x| > 17), where the true value is e^−|x| itself.
+        for (int i = 0; i < l.Length; i++) l[i] = -MathF.Abs(x[i]);
+        Kernels.ElementwiseMath.Softplus(l, l);
         for (int i = 0; i < l.Length; i++)
-            l[i] = MathF.Max(x[i], 0f) - x[i] * t[i] + MathF.Log(1f + MathF.Exp(-MathF.Abs(x[i])));
+            l[i] += MathF.Max(x[i], 0f) - x[i] * t[i];
         Graph.Record(losses, "binary_cross_entropy_with_logits", [input], g => [g * (input.Detach().Sigmoid() - target)]);
         return Reduce(losses, reduction);
     }
