@@ -161,10 +161,12 @@ public sealed class CliFailureTests(ITestOutputHelper log) : IDisposable
         // SIGKILL the same command at seeded random moments: after a random epoch, a random time into the next.
         var rng = new Rng(7);
         int lastEpoch = 0;
-        for (int k = 0; k < 3; k++)
+        // On a loaded machine the child may run several epochs past the line the test reacts to before the kill
+        // lands, so the next epoch to wait for is capped at the last one, and killing stops once too few are left.
+        for (int k = 0; k < 3 && lastEpoch < 19; k++)
         {
             using var child = ChildProcess.Start("Neurone.Cli", Args(killed));
-            int epoch = lastEpoch + 1 + rng.NextInt(3);
+            int epoch = Math.Min(lastEpoch + 1 + rng.NextInt(3), 19);
             child.WaitFor(l => l.StartsWith($"epoch {epoch}/20", StringComparison.Ordinal));
             Thread.Sleep(rng.NextInt(20));
             child.Kill();
@@ -174,7 +176,7 @@ public sealed class CliFailureTests(ITestOutputHelper log) : IDisposable
         }
         var (code, output, error) = Run(Args(killed));
         Assert.True(code == 0, error);
-        Assert.Contains("resumed", output);
+        if (lastEpoch < 20) Assert.Contains("resumed", output); // else the last child outran its kill and finished
 
         Assert.Equal(File.ReadAllText(Path.Combine(whole, "history.csv")), File.ReadAllText(Path.Combine(killed, "history.csv")));
         Assert.Equal(21, File.ReadAllLines(Path.Combine(killed, "history.csv")).Length);
