@@ -43,8 +43,21 @@ public static partial class F
         for (int i = 0; i < rows.Length; i++) w.Slice(rows[i] * dim, dim).CopyTo(d.Slice(i * dim, dim));
         return Graph.Record(result, "embedding", [weight], g =>
         {
-            var grad = new Tensor(num, dim);
-            var gw = grad.AsSpan();
+            // A parameter (a leaf) takes its rows' gradients straight into .Grad, as F.Linear's weight does: no
+            // [num, dim] tensor is allocated per step, and only the rows used are added to (the buffer is cleared
+            // only when a ZeroGrad left it stale).
+            Tensor? grad = null;
+            Span<float> gw;
+            if (weight.IsLeaf)
+            {
+                gw = weight.GradAccumulationBuffer(out float beta);
+                if (beta == 0f) gw.Clear();
+            }
+            else
+            {
+                grad = new Tensor(num, dim);
+                gw = grad.AsSpan();
+            }
             var gs = g.AsReadOnlySpan();
             for (int i = 0; i < rows.Length; i++)
             {
