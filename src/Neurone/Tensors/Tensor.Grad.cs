@@ -66,6 +66,17 @@ public partial class Tensor
         return grad.AsSpan();
     }
 
+    /// <summary>
+    /// This leaf's <see cref="Grad"/> buffer ready to be added into (cleared first when a ZeroGrad left it stale or
+    /// it is new), for backwards that accumulate a parameter's gradient piece by piece (a bias, embedding rows).
+    /// </summary>
+    internal Span<float> GradAccumulator()
+    {
+        var buffer = GradAccumulationBuffer(out float beta);
+        if (beta == 0f) buffer.Clear();
+        return buffer;
+    }
+
     /// <summary>Adds <paramref name="g"/> to <see cref="Grad"/>, creating or reusing its buffer.</summary>
     internal void AccumulateGrad(Tensor g)
     {

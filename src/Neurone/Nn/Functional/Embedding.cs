@@ -48,11 +48,7 @@ public static partial class F
             // only when a ZeroGrad left it stale).
             Tensor? grad = null;
             Span<float> gw;
-            if (weight.IsLeaf)
-            {
-                gw = weight.GradAccumulationBuffer(out float beta);
-                if (beta == 0f) gw.Clear();
-            }
+            if (weight.IsLeaf) gw = weight.GradAccumulator();
             else
             {
                 grad = new Tensor(num, dim);

@@ -71,11 +71,7 @@ public static partial class F
         if (bias is not null && bias.RequiresGrad)
         {
             Span<float> acc;
-            if (bias.IsLeaf)
-            {
-                acc = bias.GradAccumulationBuffer(out float beta);
-                if (beta == 0f) acc.Clear();
-            }
+            if (bias.IsLeaf) acc = bias.GradAccumulator();
             else
             {
                 db = new Tensor(outFeatures);
