@@ -28,6 +28,34 @@ public static class Model
         SafeTensors.Save(path, model.StateDict(), metadata);
     }
 
+    /// <summary>
+    /// <see cref="Save"/>, with <paramref name="extra"/> entries added to the file's metadata (a
+    /// text model's vocabulary through <c>Neurone.Text.TextMetadata</c>, a user's notes); read them back with
+    /// <see cref="ReadMetadata"/>. Keys this library's format uses itself are refused.
+    /// </summary>
+    public static void SaveWithMetadata(Module model, string path, IReadOnlyDictionary<string, string> extra)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(extra);
+        var metadata = SaveFormat.Header(SaveFormat.ModelKind);
+        if (Architecture.TryDescribe(model, out var architecture, out _)) metadata[SaveFormat.ArchitectureKey] = architecture!;
+        foreach (var (key, value) in extra)
+        {
+            if (metadata.ContainsKey(key) || key == SaveFormat.ArchitectureKey)
+                throw new ArgumentException($"model save: the metadata key '{key}' is the file format's own; choose another name.", nameof(extra));
+            metadata[key] = value;
+        }
+        SafeTensors.Save(path, model.StateDict(), metadata);
+    }
+
+    /// <summary>The string metadata of the model file at <paramref name="path"/> (the safetensors <c>__metadata__</c> map).</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return SafeTensors.Load(path).Metadata;
+    }
+
     /// <summary>True when <see cref="Save"/> would store <paramref name="model"/>'s architecture, so <see cref="Load"/> can rebuild it.</summary>
     public static bool CanSaveArchitecture(Module model) => Architecture.CanDescribe(model);
 
