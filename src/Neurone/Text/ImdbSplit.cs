@@ -11,8 +11,16 @@ namespace Neurone.Text;
 /// </summary>
 public sealed class ImdbSplit
 {
-    internal ImdbSplit(string[] texts, long[] labels, int[] ratings, int[] ids, string[] sources)
+    /// <summary>A split from parallel arrays (one entry per review), e.g. reviews generated for a test.</summary>
+    public ImdbSplit(string[] texts, long[] labels, int[] ratings, int[] ids, string[] sources)
     {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(ratings);
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(sources);
+        if (labels.Length != texts.Length || ratings.Length != texts.Length || ids.Length != texts.Length || sources.Length != texts.Length)
+            throw new ArgumentException($"imdb split: expected one label, rating, id and source per text ({texts.Length}), got {labels.Length}, {ratings.Length}, {ids.Length}, {sources.Length}.");
         Texts = texts;
         this.labels = labels;
         Ratings = ratings;
