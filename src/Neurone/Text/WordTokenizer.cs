@@ -28,6 +28,14 @@ public sealed class WordTokenizer : ITokenizer
     /// <summary>A tokenizer; <paramref name="lowercase"/> lower-cases letters (the default).</summary>
     public WordTokenizer(bool lowercase = true) => Lowercase = lowercase;
 
+    /// <summary>The tokens of <paramref name="text"/>, in order.</summary>
+    public List<string> Tokenize(string text)
+    {
+        var tokens = new List<string>();
+        Tokenize(text, tokens);
+        return tokens;
+    }
+
     /// <inheritdoc/>
     public void Tokenize(string text, List<string> tokens)
     {
