@@ -15,7 +15,7 @@ namespace Neurone.Bench;
 /// batch 32, 200 tokens, random tokens (speed only). Reports the training step (ms, median), inference latency at
 /// batch 1 (ms) and throughput at batch 256 (sequences/s), the ratio to PyTorch and the share of the machine's
 /// measured FP32 peak (the LSTM's GEMM flops: 2·B·T·4H·(I + H) forward, three times that for a training step).
-/// Options: --steps N (30), --threads N (2), --seed N (0), --no-anchor, --anchor-file PATH, --no-peak, --peak GFLOPS.
+/// Options: --steps N (30), --threads N (2), --seed N (0), --no-anchor, --anchor-file PATH, --no-peak, --peak GFLOPS, --breakdown.
 /// </summary>
 static class LstmBench
 {
@@ -63,15 +63,28 @@ static class LstmBench
         var optimizer = new Adam(model.Parameters(), lr: 1e-3);
         var lossFn = new BCEWithLogitsLoss();
         var idx = new int[Batch];
+        // --breakdown: forward with loss, backward, optimizer step, summed over the timed steps.
+        var phase = new double[3];
         void TrainStep()
         {
             for (int i = 0; i < Batch; i++) idx[i] = rng.NextInt(Examples);
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             var loss = lossFn.Forward(model.Forward(x.GatherRows(idx)), y.GatherRows(idx));
+            long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
             optimizer.ZeroGrad();
             loss.Backward();
+            long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
             optimizer.Step();
+            phase[0] += t1 - t0;
+            phase[1] += t2 - t1;
+            phase[2] += System.Diagnostics.Stopwatch.GetTimestamp() - t2;
         }
-        var train = Measure.Time(TrainStep, steps, 5);
+        for (int i = 0; i < 5; i++) TrainStep();
+        Array.Clear(phase);
+        var train = Measure.Time(TrainStep, steps, 0);
+        if (Flag("--breakdown"))
+            Console.WriteLine($"# breakdown per step: forward {PhaseMs(0)} ms, backward {PhaseMs(1)} ms, optimizer {PhaseMs(2)} ms (means)");
+        string PhaseMs(int k) => (1e3 * phase[k] / System.Diagnostics.Stopwatch.Frequency / steps).ToString("F1", CultureInfo.InvariantCulture);
         model.Eval();
         double[] inf1, inf256;
         using (GradMode.NoGrad())

@@ -49,6 +49,7 @@ public static partial class F
         float[] hn = GC.AllocateUninitializedArray<float>(save ? rows * hidden : hidden);
         var level = Simd.Best;
         var whh = weightHh.AsReadOnlySpan();
+        int stepThreads = StepThreads(batch, hidden);
         int stride = seq.RowStride;
         for (int s = 0; s < seq.Steps; s++)
         {
@@ -63,7 +64,7 @@ public static partial class F
                 for (int b = 0; b < batch; b++) bh.CopyTo(recurrent.AsSpan(b * g3, g3));
                 beta = 1f;
             }
-            Gemm.Multiply(false, true, batch, g3, hidden, 1f, hState, hidden, whh, hidden, beta, recurrent, g3);
+            Gemm.Multiply(false, true, batch, g3, hidden, 1f, hState, hidden, whh, hidden, beta, recurrent, g3, level, stepThreads);
             for (int b = 0; b < batch; b++)
             {
                 int row = r0 + b * stride;
@@ -95,6 +96,7 @@ public static partial class F
         var dGatesH = GC.AllocateUninitializedArray<float>(rows * g3);
         var level = Simd.Best;
         var whh = weightHh.AsReadOnlySpan();
+        int stepThreads = StepThreads(batch, hidden);
         for (int s = seq.Steps - 1; s >= 0; s--)
         {
             int t = seq.StepAt(s, reverse), r0 = seq.FirstRow(t);
@@ -115,7 +117,7 @@ public static partial class F
                     hPrev.AsSpan(row * hidden, hidden), dh, dGatesX.AsSpan(row * g3, g3), dGatesH.AsSpan(row * g3, g3), nextRow);
             }
             // next = dh·z (written above) + the gradient reaching h₍ₜ₋₁₎ through the three recurrent gates.
-            Gemm.Multiply(false, false, batch, hidden, g3, 1f, dGatesH.AsSpan(r0 * g3), stride * g3, whh, hidden, 1f, next, hidden);
+            Gemm.Multiply(false, false, batch, hidden, g3, 1f, dGatesH.AsSpan(r0 * g3), stride * g3, whh, hidden, 1f, next, hidden, level, stepThreads);
             (dhCarry, next) = (next, dhCarry);
         }
         return RecurrentGradients(inputs, input, weightIh, weightHh, biasIh, biasHh, h0, null, dGatesX, dGatesH, hPrev, dhCarry, null,

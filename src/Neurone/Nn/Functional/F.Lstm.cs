@@ -56,6 +56,7 @@ public static partial class F
         float[] tanhC = GC.AllocateUninitializedArray<float>(save ? rows * hidden : hidden);
         var level = Simd.Best;
         var whh = weightHh.AsReadOnlySpan();
+        int stepThreads = StepThreads(batch, hidden);
         int stride = seq.RowStride;
         for (int s = 0; s < seq.Steps; s++)
         {
@@ -67,7 +68,7 @@ public static partial class F
                     hState.Slice(b * hidden, hidden).CopyTo(hPrev.AsSpan(row * hidden, hidden));
                     cState.Slice(b * hidden, hidden).CopyTo(cPrev.AsSpan(row * hidden, hidden));
                 }
-            Gemm.Multiply(false, true, batch, g4, hidden, 1f, hState, hidden, whh, hidden, 1f, gates.AsSpan(r0 * g4), stride * g4);
+            Gemm.Multiply(false, true, batch, g4, hidden, 1f, hState, hidden, whh, hidden, 1f, gates.AsSpan(r0 * g4), stride * g4, level, stepThreads);
             for (int b = 0; b < batch; b++)
             {
                 int row = r0 + b * stride;
@@ -100,6 +101,7 @@ public static partial class F
         var dGates = GC.AllocateUninitializedArray<float>(rows * g4);
         var level = Simd.Best;
         var whh = weightHh.AsReadOnlySpan();
+        int stepThreads = StepThreads(batch, hidden);
         for (int s = seq.Steps - 1; s >= 0; s--)
         {
             int t = seq.StepAt(s, reverse), r0 = seq.FirstRow(t);
@@ -121,12 +123,20 @@ public static partial class F
                 nextRow.Clear();
             }
             // The gradient reaching h₍ₜ₋₁₎ through all four gates at once.
-            Gemm.Multiply(false, false, batch, hidden, g4, 1f, dGates.AsSpan(r0 * g4), stride * g4, whh, hidden, 1f, next, hidden);
+            Gemm.Multiply(false, false, batch, hidden, g4, 1f, dGates.AsSpan(r0 * g4), stride * g4, whh, hidden, 1f, next, hidden, level, stepThreads);
             (dhCarry, next) = (next, dhCarry);
         }
         return RecurrentGradients(inputs, input, weightIh, weightHh, biasIh, biasHh, h0, c0, dGates, dGates, hPrev, dhCarry, dcCarry,
             rows, g4, hidden, inputSize);
     }
+
+    /// <summary>
+    /// Threads for one step's recurrent GEMM. A step is a small product (B×4H×H: 2M multiply-adds for the IMDB LSTM)
+    /// repeated T times in sequence, and each parallel GEMM waits for its slowest thread: measured on this 2-core
+    /// machine under load, a second thread made the IMDB training step 1.3–2× slower, not faster. So only products
+    /// of 8M multiply-adds or more (batch 256 at H = 128) are split.
+    /// </summary>
+    static int StepThreads(int batch, int hidden) => (long)batch * 4 * hidden * hidden >= 1L << 23 ? Parallelism.Threads : 1;
 
     /// <summary>The op's differentiable inputs in a fixed order, the absent ones left out.</summary>
     static Tensor[] RecurrentInputs(Tensor input, Tensor weightIh, Tensor weightHh, Tensor? biasIh, Tensor? biasHh, Tensor? h0, Tensor? c0)
