@@ -126,7 +126,7 @@ static class GemmBench
     }
 
     /// <summary>The 2-thread FP32 FMA peak from ../shared/bench/peak.c when gcc is present, else 339.</summary>
-    static double MeasurePeak()
+    internal static double MeasurePeak()
     {
         string? dir = Anchor.SharedBench();
         string? source = dir is null ? null : Path.Combine(dir, "peak.c");

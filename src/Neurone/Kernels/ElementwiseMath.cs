@@ -143,7 +143,7 @@ public static class ElementwiseMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static TV TanhOf<TV>(TV x) where TV : struct, ILanes<TV>
+    internal static TV TanhOf<TV>(TV x) where TV : struct, ILanes<TV>
     {
         // tanh|x| = −u / (2 + u) with u = e^(−2|x|) − 1 in (−1, 0]: no cancellation anywhere, and u = −2|x| exactly
         // for tiny x, so tanh x = x there.
@@ -152,7 +152,7 @@ public static class ElementwiseMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static TV SigmoidOf<TV>(TV x) where TV : struct, ILanes<TV>
+    internal static TV SigmoidOf<TV>(TV x) where TV : struct, ILanes<TV>
     {
         // e = e^(−|x|) ≤ 1 never overflows: σ = 1/(1 + e) for x ≥ 0 and e/(1 + e) below, each accurate.
         var e = ExpOf(TV.Create(0f) - TV.Abs(x));
