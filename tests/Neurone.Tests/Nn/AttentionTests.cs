@@ -17,13 +17,13 @@ public class AttentionTests
     }
 
     /// <summary>
-    /// A finite-difference check judged at 3e-2 instead of 1e-2: float32 differences of sums over many attention
-    /// outputs leave about 2e-5 of noise on gradients near 1e-3; a wrong gradient is off by 1e-1 or more, and the
-    /// PyTorch reference tests hold the same gradients to 1e-4.
+    /// A finite-difference check of a non-scalar output (GradCheck reduces it with random weights in double, so no
+    /// float32 sum adds noise), judged at 2e-2: gradients near 1e-3 keep about 1e-5 of float32 noise; a wrong
+    /// gradient is off by 1e-1 or more, and the PyTorch reference tests hold the same gradients to 1e-4.
     /// </summary>
     static void Check(Func<Tensor> f, params Tensor[] inputs)
     {
-        var r = Neurone.Autograd.GradCheck.Run(f, inputs, tolerance: 3e-2f);
+        var r = Neurone.Autograd.GradCheck.Run(f, inputs, tolerance: 2e-2f);
         Assert.True(r.Passed, r.ToString());
     }
 
@@ -67,8 +67,7 @@ public class AttentionTests
                 var q = Gradients.Leaf([1, 2, t, 3], 10);
                 var k = Gradients.Leaf([1, 2, t, 3], 11);
                 var v = Gradients.Leaf([1, 2, t, 2], 12);
-                var w = Tensor.Randn([1, 2, t, 2], new Rng(13));
-                Check(() => (F.ScaledDotProductAttention(q, k, v, null, causal, null, 0f, true, null, null, level) * w).Sum(), q, k, v);
+                Check(() => F.ScaledDotProductAttention(q, k, v, null, causal, null, 0f, true, null, null, level), q, k, v);
             }
     }
 
@@ -80,8 +79,7 @@ public class AttentionTests
         var v = Gradients.Leaf([2, 2, 6, 3], 22);
         var allowed = Tensor.FromBools([.. Enumerable.Range(0, 24).Select(i => i % 5 != 1)], 4, 6);
         var padding = Tensor.FromBools([false, false, false, false, false, false, false, false, false, true, true, true], 2, 6);
-        var w = Tensor.Randn([2, 2, 4, 3], new Rng(23));
-        Check(() => (F.ScaledDotProductAttention(q, k, v, allowed, false, padding) * w).Sum(), q, k, v);
+        Check(() => F.ScaledDotProductAttention(q, k, v, allowed, false, padding), q, k, v);
     }
 
     [Fact]
@@ -122,7 +120,6 @@ public class AttentionTests
         var q = Gradients.Leaf([1, 2, 5, 3], 50);
         var k = Gradients.Leaf([1, 2, 5, 3], 51);
         var v = Gradients.Leaf([1, 2, 5, 3], 52);
-        var w = Tensor.Randn([1, 2, 5, 3], new Rng(53));
         var a = F.ScaledDotProductAttention(q, k, v, dropoutP: 0.3f, rng: new Rng(7)).ToArray();
         var b = F.ScaledDotProductAttention(q, k, v, dropoutP: 0.3f, rng: new Rng(7)).ToArray();
         var c = F.ScaledDotProductAttention(q, k, v, dropoutP: 0.3f, rng: new Rng(8)).ToArray();
@@ -130,7 +127,7 @@ public class AttentionTests
         Assert.NotEqual(a, c);
         Assert.Equal(F.ScaledDotProductAttention(q, k, v).ToArray(), F.ScaledDotProductAttention(q, k, v, dropoutP: 0.3f, training: false).ToArray());
         // A fresh generator of the same seed per evaluation: finite differences see one fixed mask.
-        Check(() => (F.ScaledDotProductAttention(q, k, v, dropoutP: 0.3f, rng: new Rng(7)) * w).Sum(), q, k, v);
+        Check(() => F.ScaledDotProductAttention(q, k, v, dropoutP: 0.3f, rng: new Rng(7)), q, k, v);
     }
 
     [Fact]
@@ -148,14 +145,13 @@ public class AttentionTests
     {
         var mha = new MultiheadAttention(4, 2, batchFirst: true, rng: new Rng(60));
         var x = Gradients.Leaf([2, 3, 4], 61);
-        var w = Tensor.Randn([2, 3, 4], new Rng(62));
-        Check(() => (mha.Forward(x, x, x, isCausal: true) * w).Sum(), [x, .. mha.Parameters()]);
+        Check(() => mha.Forward(x, x, x, isCausal: true), [x, .. mha.Parameters()]);
         var kv = Gradients.Leaf([2, 5, 4], 63);
-        Check(() => (mha.Forward(x, kv, kv) * w).Sum(), [x, kv, mha.InProjWeight]);
+        Check(() => mha.Forward(x, kv, kv), [x, kv, mha.InProjWeight]);
         foreach (bool pre in new[] { false, true })
         {
             var layer = new TransformerEncoderLayer(4, 2, 6, 0f, "gelu", batchFirst: true, normFirst: pre, rng: new Rng(64));
-            Check(() => (layer.Forward(x, null, null, true) * w).Sum(), [x, .. layer.Parameters()]);
+            Check(() => layer.Forward(x, null, null, true), [x, .. layer.Parameters()]);
         }
     }
 
