@@ -47,11 +47,16 @@ public sealed class Softplus(float beta = 1f, float threshold = 20f) : Module, I
     public static Softplus FromConfig(ModuleSettings s) => new(s.Float("beta", 1f), s.Float("threshold", 20f));
 }
 
-/// <summary>GELU with the exact normal CDF.</summary>
-public sealed class GELU : Module, ISavedModule<GELU>
+/// <summary>GELU, exact x·Φ(x) by default or its tanh approximation with <c>approximate: "tanh"</c> (PyTorch's <c>nn.GELU</c>).</summary>
+public sealed class GELU(string approximate = "none") : Module, ISavedModule<GELU>
 {
-    public static GELU FromConfig(ModuleSettings s) => new();
-    public override Tensor Forward(Tensor input) => F.Gelu(input);
+    /// <summary>"none" (exact) or "tanh".</summary>
+    public string Approximate { get; } = approximate is "none" or "tanh" ? approximate
+        : throw new ArgumentException($"GELU: expected approximate \"none\" or \"tanh\", got \"{approximate}\".", nameof(approximate));
+    public static GELU FromConfig(ModuleSettings s) => new(s.Has("approximate") ? s.String("approximate") : "none");
+    public override void GetConfig(ModuleConfig config) { if (Approximate != "none") config.Set("approximate", Approximate); }
+    public override string Describe() => Approximate == "none" ? "GELU()" : $"GELU(approximate='{Approximate}')";
+    public override Tensor Forward(Tensor input) => Approximate == "none" ? F.Gelu(input) : F.Gelu(input, Approximate);
 }
 
 /// <summary>Softmax along <see cref="Dim"/> (default: the last dimension).</summary>
