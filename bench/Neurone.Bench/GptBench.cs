@@ -63,7 +63,7 @@ static class GptBench
         string PhaseMs(int k) => (1e3 * phase[k] / Stopwatch.Frequency / iters).ToString("F1", CultureInfo.InvariantCulture);
         if (Flag("--breakdown"))
             Console.WriteLine($"# breakdown per step: forward with loss {PhaseMs(0)} ms, backward {PhaseMs(1)} ms, clipping {PhaseMs(2)} ms, optimizer {PhaseMs(3)} ms (means); {allocatedPerStep / 1e6:F1} MB allocated per step on the calling thread");
-        double ms = 1e3 * Median(times);
+        double ms = 1e3 * Stats.Median(times);
 
         JsonElement? anchor = Flag("--no-anchor") ? null : Anchor.Run("gpt_char.py", $"--threads {threads} --iters {Math.Max(iters, 30)} --eval-iters 1", Opt("--anchor-file"));
         double? torchMs = anchor is JsonElement a && a.TryGetProperty("ms_per_iter", out var v) ? v.GetProperty("median").GetDouble() : null;
@@ -85,12 +85,5 @@ static class GptBench
         var chars = new char[length];
         for (int i = 0; i < length; i++) chars[i] = symbols[rng.NextInt(symbols.Length)];
         return new string(chars);
-    }
-
-    static double Median(double[] v)
-    {
-        var s = (double[])v.Clone();
-        Array.Sort(s);
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
     }
 }

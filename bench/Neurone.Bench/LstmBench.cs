@@ -94,7 +94,7 @@ static class LstmBench
             inf1 = Measure.Time(() => model.Forward(x1), 100, 5);
             inf256 = Measure.Time(() => model.Forward(x256), 10, 2);
         }
-        double trainMs = 1e3 * Median(train), inf1Ms = 1e3 * Median(inf1), inf256Rate = 256 / Median(inf256);
+        double trainMs = 1e3 * Stats.Median(train), inf1Ms = 1e3 * Stats.Median(inf1), inf256Rate = 256 / Stats.Median(inf256);
 
         JsonElement? anchor = Flag("--no-anchor") ? null
             : Anchor.Run("lstm_imdb.py", $"--threads {threads} --steps {Math.Max(steps, 20)}", Opt("--anchor-file"));
@@ -116,12 +116,5 @@ static class LstmBench
         Row("infer ms (b1)", inf1Ms, Ref("infer_batch1_ms"), true, FwdFlops(1), inf1Ms / 1e3);
         Row("infer seq/s (b256)", inf256Rate, Ref("infer_batch256_seq_per_s"), false, FwdFlops(256), 256 / inf256Rate);
         Console.WriteLine($"# medians; train min {F2(1e3 * train.Min())} max {F2(1e3 * train.Max())} ms; peak {peak:F0} GFLOPS on 2 threads ({peakThreads:F0} for {threads}); the machine is shared, so timings are noisy");
-    }
-
-    static double Median(double[] v)
-    {
-        var s = (double[])v.Clone();
-        Array.Sort(s);
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
     }
 }
